@@ -1,0 +1,1 @@
+"""The only code that touches openpyxl: reading sheets for import, writing workbooks for export."""

@@ -1,0 +1,55 @@
+"""Reading a worksheet of an .xlsx file as text cells (openpyxl, read-only mode)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+from kamtui.core.errors import ImportFileError, Problem
+
+
+def read_sheet(
+    path: Path, source: str, sheet: str | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and numbered rows of ``sheet`` (default: the first), every cell as a string."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        reason = "not a valid .xlsx workbook" if not isinstance(exc, OSError) else f"cannot be read ({exc})"
+        raise ImportFileError(source, [Problem(source, "", reason)]) from None
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            names = ", ".join(workbook.sheetnames)
+            raise ImportFileError(
+                source, [Problem(source, sheet, f"no sheet named '{sheet}' (sheets: {names})")]
+            )
+        rows = [
+            (number, [cell_text(value) for value in values])
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    if not rows:
+        raise ImportFileError(
+            source, [Problem(source, "", "the sheet is empty: expected a header row and data rows")]
+        )
+    return rows[0][1], rows[1:]
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,137 @@
+"""Read a CSV or XLSX file into header + rows of text, each row numbered as a spreadsheet shows it.
+
+CSV: comma, semicolon or tab (sniffed from the first lines), UTF-8 with or without a BOM. XLSX is read by
+``kamtui.excel.reader`` (the only openpyxl code). Cells come back as strings ("" for blank) so that the
+importers validate one representation; numbers read from XLSX are written without a spurious ".0".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from kamtui.core.errors import ImportFileError, Problem
+
+DELIMITERS = ",;\t"
+MAX_PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str  # the file as the user named it
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+
+
+def read_table(path: Path | str, *, sheet: str | None = None) -> Table:
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise ImportFileError(source, [Problem(source, "", "file not found")])
+    if path.is_dir():
+        raise ImportFileError(source, [Problem(source, "", "is a folder, expected a .csv or .xlsx file")])
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        from kamtui.excel.reader import read_sheet
+
+        header, rows = read_sheet(path, source, sheet)
+        return _table(source, header, rows)
+    if suffix in {".xls", ".ods", ".numbers"}:
+        raise ImportFileError(
+            source, [Problem(source, "", f"'{suffix}' files are not supported: save it as .xlsx or .csv")]
+        )
+    if sheet is not None:
+        raise ImportFileError(source, [Problem(source, "", "--sheet applies to .xlsx files only")])
+    return read_csv(path, source)
+
+
+def read_csv(path: Path, source: str) -> Table:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(
+            source, [Problem(source, "", f"cannot be read ({exc.strerror or exc})")]
+        ) from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise ImportFileError(source, [Problem(source, "", "looks like an Excel workbook: name it .xlsx")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            source,
+            [
+                Problem(
+                    source, f"{line}", "is not UTF-8 text: save the file as 'CSV UTF-8' and import it again"
+                )
+            ],
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError(source, [Problem(source, "", "contains NUL bytes: not a text CSV file")])
+    if not text.strip():
+        raise ImportFileError(source, [Problem(source, "", "is empty: expected a header row and data rows")])
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise ImportFileError(
+            source, [Problem(source, f"{reader.line_num}", f"not valid CSV ({exc})")]
+        ) from None
+    numbered = [(number, row) for number, row in records]
+    header = numbered[0][1] if numbered else []
+    return _table(source, header, numbered[1:])
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among comma, semicolon and tab that splits the first lines most consistently."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def _table(source: str, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
+    header = [h.strip() for h in header]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise ImportFileError(
+            source, [Problem(source, "1", "the first row must be a header naming the columns")]
+        )
+    width = len(header)
+    kept = []
+    problems = []
+    for number, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank line
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    source, f"{number}", f"has {len(cells)} cells but the header names only {width} columns"
+                )
+            )
+        kept.append((number, [*(c for c in cells[:width]), *[""] * (width - len(cells))]))
+    if problems:
+        raise ImportFileError(source, problems)
+    return Table(source, header, kept)
+
+
+def raise_if_problems(source: str, problems: list[Problem]) -> None:
+    """Raise one ImportFileError listing the problems (the first MAX_PROBLEMS_SHOWN of them)."""
+    if not problems:
+        return
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        shown = [*problems[:MAX_PROBLEMS_SHOWN], Problem(source, "", f"... and {more} more problems")]
+        error = ImportFileError(source, shown)
+        error.args = (str(error).replace(f"{len(shown)} problems", f"{len(problems)} problems", 1),)
+        raise error
+    raise ImportFileError(source, problems)
