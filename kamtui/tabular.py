@@ -1,8 +1,8 @@
 """Read a CSV or XLSX file into header + rows of text, each row numbered as a spreadsheet shows it.
 
 CSV: comma, semicolon or tab (sniffed from the first lines), UTF-8 with or without a BOM. XLSX is read by
-``kamtui.excel.reader`` (the only openpyxl code). Cells come back as strings ("" for blank) so that the
-importers validate one representation; numbers read from XLSX are written without a spurious ".0".
+``kamtui.excel.reader`` (the only openpyxl code). Cells come back as text ("" for blank), except
+numbers read from a worksheet, which stay floats so that ``--decimal-comma`` never misreads them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from kamtui.core.errors import ImportFileError, Problem
 
 DELIMITERS = ",;\t"
+Cell = str | float  # text, or a number read from a worksheet cell
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -22,7 +23,7 @@ MAX_PROBLEMS_SHOWN = 50
 class Table:
     source: str  # the file as the user named it
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+    rows: list[tuple[int, list[Cell]]]  # (row number as a spreadsheet shows it, cells)
 
 
 def read_table(path: Path | str, *, sheet: str | None = None) -> Table:
@@ -74,15 +75,16 @@ def read_csv(path: Path, source: str) -> Table:
         raise ImportFileError(source, [Problem(source, "", "is empty: expected a header row and data rows")])
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # Rows are numbered as a spreadsheet shows them: one per record, even when a quoted cell spans lines.
+    records: list[tuple[int, list[Cell]]] = []
     try:
-        records = [(reader.line_num, row) for row in reader]
+        for number, row in enumerate(reader, start=1):
+            records.append((number, list(row)))
     except csv.Error as exc:
-        raise ImportFileError(
-            source, [Problem(source, f"{reader.line_num}", f"not valid CSV ({exc})")]
-        ) from None
-    numbered = [(number, row) for number, row in records]
-    header = numbered[0][1] if numbered else []
-    return _table(source, header, numbered[1:])
+        where = f"{len(records) + 1}"
+        raise ImportFileError(source, [Problem(source, where, f"not valid CSV ({exc})")]) from None
+    header = records[0][1] if records else []
+    return _table(source, header, records[1:])
 
 
 def sniff_delimiter(text: str) -> str:
@@ -97,7 +99,14 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def _table(source: str, header: list[str], rows: list[tuple[int, list[str]]]) -> Table:
+def cell_text(cell: Cell) -> str:
+    """A cell as stripped text (a worksheet number without a spurious ".0")."""
+    if isinstance(cell, float):
+        return repr(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
+    return cell.strip()
+
+
+def _table(source: str, header: list[str], rows: list[tuple[int, list[Cell]]]) -> Table:
     header = [h.strip() for h in header]
     while header and not header[-1]:
         header.pop()
@@ -109,9 +118,9 @@ def _table(source: str, header: list[str], rows: list[tuple[int, list[str]]]) ->
     kept = []
     problems = []
     for number, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if not any(cell_text(cell) for cell in cells):
             continue  # blank line
-        extra = [c for c in cells[width:] if c.strip()]
+        extra = [c for c in cells[width:] if cell_text(c)]
         if extra:
             problems.append(
                 Problem(

@@ -23,6 +23,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
@@ -83,6 +84,7 @@ class ElementResult:
     by_role: dict[str, float]
     gaps: tuple[RoleGap, ...]
     delta: float | None
+    exact_score: Fraction | None = field(default=None, repr=False, compare=False)
 
     @property
     def level_name(self) -> str | None:
@@ -117,10 +119,11 @@ class Report:
     answered: int  # answers given (rated, na or unknown)
     overall_delta: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    exact_overall: Fraction | None = field(default=None, repr=False, compare=False)
 
     @property
     def level(self) -> int | None:
-        return level_of(self.overall)
+        return level_of(self.exact_overall if self.exact_overall is not None else self.overall)
 
     @property
     def level_name(self) -> str | None:
@@ -189,20 +192,36 @@ class Report:
         }
 
 
-def mean(values: Sequence[float]) -> float | None:
-    return math.fsum(values) / len(values) if values else None
+# Scores are rational numbers (means of means of integer levels): they are computed exactly with
+# Fraction and rounded to float once, so a mean that is mathematically 3 is exactly 3.0 and its level
+# is 3, never 2 through a rounding error on the way.
 
 
-def sample_variance(values: Sequence[float]) -> float:
-    m = math.fsum(values) / len(values)
-    return math.fsum((v - m) ** 2 for v in values) / (len(values) - 1)
+def exact_mean(values: Sequence[Fraction | int]) -> Fraction | None:
+    return Fraction(sum(values, Fraction(0))) / len(values) if values else None
 
 
-def rwg(values: Sequence[float]) -> float | None:
+def mean(values: Sequence[float | Fraction | int]) -> float | None:
+    """The mean of exact values, correctly rounded to float (None for no values)."""
+    exact = exact_mean([Fraction(v) for v in values])
+    return None if exact is None else float(exact)
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def sample_variance(values: Sequence[float | Fraction | int]) -> Fraction:
+    exact = [Fraction(v) for v in values]
+    m = sum(exact, Fraction(0)) / len(exact)
+    return sum(((v - m) ** 2 for v in exact), Fraction(0)) / (len(exact) - 1)
+
+
+def rwg(values: Sequence[float | Fraction | int]) -> float | None:
     """Within-group agreement 1 - s^2/2 (s^2 with n - 1), clipped to [0, 1]; None below 2 values."""
     if len(values) < 2:
         return None
-    return min(1.0, max(0.0, 1.0 - sample_variance(values) / 2.0))
+    return float(min(Fraction(1), max(Fraction(0), 1 - sample_variance(values) / 2)))
 
 
 def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float | None:
@@ -211,13 +230,13 @@ def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float | None:
         return None
     from scipy.stats import mannwhitneyu
 
-    result = mannwhitneyu(list(a), list(b), alternative="two-sided")
+    result = mannwhitneyu([float(v) for v in a], [float(v) for v in b], alternative="two-sided")
     p = float(result.pvalue)
     return None if math.isnan(p) else p
 
 
-def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> dict[str, dict[str, float]]:
-    """{element id: {respondent: mean of their rated indicators in it}}."""
+def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> dict[str, dict[str, Fraction]]:
+    """{element id: {respondent: mean of their rated indicators in it}}, exact."""
     element_of = {ind.id: ind.element_id for ind in survey.indicators}
     rated: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for answer in answers:
@@ -226,7 +245,7 @@ def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> d
             continue
         rated[element_id][answer.respondent].append(answer.value)
     return {
-        element.id: {who: math.fsum(vals) / len(vals) for who, vals in rated.get(element.id, {}).items()}
+        element.id: {who: Fraction(sum(vals), len(vals)) for who, vals in rated.get(element.id, {}).items()}
         for element in survey.elements
     }
 
@@ -278,17 +297,19 @@ def score_assessment(
     element_results = []
     for element in survey.elements:
         scores = per_element[element.id]
-        score = mean(list(scores.values()))
-        role_scores: dict[str, list[float]] = defaultdict(list)
+        exact = exact_mean(list(scores.values()))
+        score = _float(exact)
+        role_scores: dict[str, list[Fraction]] = defaultdict(list)
         for who, value in scores.items():
             if who in roles:
                 role_scores[roles[who]].append(value)
-        by_role = {role: math.fsum(vals) / len(vals) for role, vals in sorted(role_scores.items())}
+        role_means = {role: exact_mean(vals) for role, vals in sorted(role_scores.items())}
+        by_role = {role: float(value) for role, value in role_means.items()}
         gaps = sorted(
             (
                 RoleGap(
                     roles=(a, b),
-                    difference=by_role[a] - by_role[b],
+                    difference=float(role_means[a] - role_means[b]),
                     p_value=mann_whitney_p(role_scores[a], role_scores[b]),
                 )
                 for a, b in combinations(sorted(by_role), 2)
@@ -298,8 +319,8 @@ def score_assessment(
         possible = len(respondents) * len(element.indicators)
         earlier_element = earlier.element(element.id) if earlier is not None else None
         delta = (
-            score - earlier_element.score
-            if score is not None and earlier_element is not None and earlier_element.score is not None
+            float(exact - _exact(earlier_element.exact_score, earlier_element.score))
+            if exact is not None and earlier_element is not None and earlier_element.score is not None
             else None
         )
         element_results.append(
@@ -307,22 +328,23 @@ def score_assessment(
                 id=element.id,
                 name=element.name,
                 score=score,
-                level=level_of(score),
+                level=level_of(exact),
                 rwg=rwg(list(scores.values())),
                 n=len(scores),
                 coverage=rated_in_element[element.id] / possible if possible else 0.0,
                 by_role=by_role,
                 gaps=tuple(gaps),
                 delta=delta,
+                exact_score=exact,
             )
         )
-    element_scores = [e.score for e in element_results if e.score is not None]
-    overall = mean(element_scores)
+    exact_overall = exact_mean([e.exact_score for e in element_results if e.exact_score is not None])
+    overall = _float(exact_overall)
     possible = len(respondents) * len(survey.indicators)
     rated_total = sum(r.n for r in indicator_results)
     overall_delta = (
-        overall - earlier.overall
-        if earlier is not None and overall is not None and earlier.overall is not None
+        float(exact_overall - _exact(earlier.exact_overall, earlier.overall))
+        if earlier is not None and exact_overall is not None and earlier.overall is not None
         else None
     )
     return Report(
@@ -337,7 +359,12 @@ def score_assessment(
         answered=len(answers),
         overall_delta=overall_delta,
         meta=dict(meta or {}),
+        exact_overall=exact_overall,
     )
+
+
+def _exact(exact: Fraction | None, value: float) -> Fraction:
+    return exact if exact is not None else Fraction(value)
 
 
 def prescribe(survey: Survey, results: Sequence[ElementResult], target: int) -> tuple[PrescriptionItem, ...]:
@@ -346,11 +373,12 @@ def prescribe(survey: Survey, results: Sequence[ElementResult], target: int) -> 
     for position, result in enumerate(results):
         if result.score is None or result.level is None or result.level >= target:
             continue
+        gap = target - _exact(result.exact_score, result.score)
         element = survey.element(result.id)
         assert element is not None
         items.append(
             (
-                -(target - result.score),
+                -gap,
                 position,
                 PrescriptionItem(
                     element=result.id,
@@ -358,7 +386,7 @@ def prescribe(survey: Survey, results: Sequence[ElementResult], target: int) -> 
                     score=result.score,
                     level=result.level,
                     target=target,
-                    gap=target - result.score,
+                    gap=float(gap),
                     text=element.prescriptions[result.level - 1],
                 ),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,11 @@ LEVELS: tuple[Level, ...] = (
 LEVEL_NAMES: dict[int, str] = {level.number: level.name for level in LEVELS}
 
 
-def level_of(score: float | None) -> int | None:
-    """Level of a score s in [1, 5]: floor(s); 5 only at exactly 5.0. None for no score."""
+def level_of(score: float | Fraction | None) -> int | None:
+    """Level of a score s in [1, 5]: floor(s); 5 only at exactly 5.0. None for no score.
+
+    Pass the exact score (a Fraction) where there is one: the floor of a rounded float can fall a level.
+    """
     if score is None or (isinstance(score, float) and math.isnan(score)):
         return None
     return max(1, min(5, math.floor(score)))

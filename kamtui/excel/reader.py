@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from kamtui.core.errors import ImportFileError, Problem
+from kamtui.tabular import cell_text
 
 
 def read_sheet(
@@ -31,7 +32,7 @@ def read_sheet(
                 source, [Problem(source, sheet, f"no sheet named '{sheet}' (sheets: {names})")]
             )
         rows = [
-            (number, [cell_text(value) for value in values])
+            (number, [cell_value(value) for value in values])
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
         ]
     finally:
@@ -40,16 +41,17 @@ def read_sheet(
         raise ImportFileError(
             source, [Problem(source, "", "the sheet is empty: expected a header row and data rows")]
         )
-    return rows[0][1], rows[1:]
+    return [cell_text(cell_value(value)) for value in rows[0][1]], rows[1:]
 
 
-def cell_text(value: object) -> str:
+def cell_value(value: object) -> str | float:
+    """A worksheet value as the importers want it: a real number stays a float, the rest is text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, int | float):
+        return float(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

@@ -9,9 +9,13 @@ small ``BEGIN IMMEDIATE`` transaction, retried when another process holds the lo
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 import sqlite3
 import stat
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -114,15 +118,12 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
     """Open (creating if asked) a kamtui database, or raise DatabaseError leaving the file untouched."""
     path = Path(path).expanduser()
     shown = str(path)
-    if path.exists():
-        _check_file(path, shown)
-    elif not create:
-        raise DatabaseError(f"{shown}: no such database file")
-    else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(f"{shown}: cannot create its folder ({exc.strerror or exc})") from None
+    if not path.exists():
+        if not create:
+            raise DatabaseError(f"{shown}: no such database file")
+        _create(path, shown)
+    _check_file(path, shown)
+    version = _inspect_read_only(path, shown)
     try:
         conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
@@ -131,7 +132,6 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
         raise DatabaseError(f"{shown}: cannot be opened as a database ({exc})") from None
     conn.row_factory = sqlite3.Row
     try:
-        version = _inspect(conn, shown)
         _configure(conn)
         if version < SCHEMA_VERSION:
             _migrate(conn, shown)
@@ -142,6 +142,65 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
         conn.close()
         raise
     return Store(path, conn)
+
+
+def _create(path: Path, shown: str) -> None:
+    """Create a migrated database at ``path`` atomically: built under a temporary name, then linked into
+    place only if nothing is there yet. Another process never sees a half-made (empty) file, and two
+    processes creating the same database at once both end up opening the one that won."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"{shown}: cannot create its folder ({exc.strerror or exc})") from None
+    temp = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            _migrate(conn, shown)
+        finally:
+            conn.close()
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        except OSError:
+            # No hard links on this file system: fall back to a rename that never replaces a file.
+            if not path.exists():
+                os.replace(temp, path)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(f"{shown}: cannot create the database ({getattr(exc, 'strerror', None) or exc})") from None
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _inspect_read_only(path: Path, shown: str) -> int:
+    """Read the file's kamtui schema version without changing anything beside or in it.
+
+    A read-write connection would checkpoint a pending WAL into a file we then refuse, so the check is
+    read-only; with no ``-wal`` file there is nothing to miss and ``immutable=1`` reads the main file
+    without creating ``-wal``/``-shm`` files. Sidecar files this check itself created are removed.
+    """
+    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    existed = [p.exists() for p in sidecars]
+    mode = "mode=ro" if existed[0] else "mode=ro&immutable=1"
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?{mode}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{shown}: cannot be opened as a database ({exc}); it was left untouched") from None
+    try:
+        return _inspect(conn, shown)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched") from None
+    finally:
+        conn.close()
+        for sidecar, was_there in zip(sidecars, existed, strict=True):
+            if not was_there:
+                with contextlib.suppress(OSError):
+                    sidecar.unlink()
 
 
 def _check_file(path: Path, shown: str) -> None:
@@ -177,7 +236,10 @@ def _inspect(conn: sqlite3.Connection, shown: str) -> int:
         raise DatabaseError(
             f"{shown}: is an SQLite database of another application (no kamtui 'meta' table); it was left untouched"
         )
-    rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')").fetchall())
+    try:
+        rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')").fetchall())
+    except sqlite3.OperationalError:
+        rows = {}
     if rows.get("app") != APP_ID or not all(t in tables for t in CORE_TABLES):
         raise DatabaseError(
             f"{shown}: is an SQLite database of another application (meta.app is not 'kamtui'); it was left untouched"
