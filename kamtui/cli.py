@@ -80,11 +80,17 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def _register() -> None:
-    from kamtui.commands import app, demo, healthcheck, survey
+    from kamtui.commands import accounts, app, criteria, demo, export, healthcheck, rank, survey, weights
 
     cli.add_command(survey.survey)
     cli.add_command(healthcheck.healthcheck)
     cli.add_command(demo.demo)
+    cli.add_command(criteria.criteria)
+    cli.add_command(accounts.accounts)
+    cli.add_command(weights.weights)
+    cli.add_command(rank.rank)
+    cli.add_command(rank.runs)
+    cli.add_command(export.export)
     for command in app.COMMANDS:
         cli.add_command(command)
 

@@ -72,3 +72,75 @@ def demo_answers(survey: Survey, people: list[tuple[str, str]], shift: float, se
                     value = min(5, max(1, round(base + rng.gauss(0.0, 0.7))))
                     rows.append(AnswerRow(name, role, indicator.id, value, "rated", comment))
     return rows
+
+
+DEMO_ACCOUNTS = [
+    "Aldermoor Foods",
+    "Brightwater Utilities",
+    "Castellan Rail",
+    "Deltaforge Metals",
+    "Eastgate Pharma",
+    "Fenwick Logistics",
+    "Greyhaven Telecom",
+    "Harrow & Lane Retail",
+    "Ironbridge Construction",
+    "Juniper Health Group",
+    "Kestrel Aerospace",
+    "Lowfield Agritech",
+    "Marlowe Chemicals",
+    "Northpoint Energy",
+    "Oakridge Paper",
+    "Pemberton Automotive",
+    "Quayside Shipping",
+    "Redfern Hospitals",
+    "Silverline Banking",
+    "Thornbury Cement",
+    "Upland Water",
+    "Vantage Data Centres",
+    "Westmere Glass",
+    "Yarrow Textiles",
+    "Zenith Packaging",
+    "Ashcombe Brewing",
+    "Blackmoor Mining",
+    "Coldharbour Cold Chain",
+    "Dunmore Defence Systems",
+    "Elmstead Electronics",
+]
+DEMO_OWNERS = ["Priya Raman", "Tom Fischer", "Nadia Haddad", "Oskar Lind"]
+DEMO_SEGMENTS = ["Manufacturing", "Healthcare", "Energy & Utilities", "Transport", "Food & Retail"]
+
+
+def demo_account_rows(criteria, seed: int = 7) -> list[dict[str, object]]:
+    """Thirty candidate accounts with plausible, correlated values for the criteria set (a few gaps)."""
+    rng = random.Random(seed)
+    rows = []
+    for index, name in enumerate(DEMO_ACCOUNTS):
+        potential = rng.random()  # how attractive the account really is
+        closeness = rng.random()  # how strong we already are there
+        values: dict[str, float | None] = {}
+        for criterion in criteria.criteria:
+            driver = potential if criterion.group == "attractiveness" else closeness
+            if criterion.is_cost:
+                driver = 1.0 - driver
+            if criterion.kind == "rating":
+                lo, hi = criterion.scale
+                raw = lo + (hi - lo) * min(1.0, max(0.0, driver + rng.gauss(0, 0.18)))
+                value = float(round(raw))
+            elif criterion.unit == "%":
+                value = round(min(95.0, max(2.0, 100 * driver * rng.uniform(0.4, 0.9))), 1)
+            else:
+                value = float(round(10 ** (5.5 + 2.2 * driver + rng.gauss(0, 0.2)), -3))
+            values[criterion.id] = None if rng.random() < 0.04 else value
+        if index == len(DEMO_ACCOUNTS) - 1:  # one new prospect that has barely been scored
+            values = {cid: (v if i < 3 else None) for i, (cid, v) in enumerate(values.items())}
+        rows.append(
+            {
+                "name": name,
+                "owner": DEMO_OWNERS[index % len(DEMO_OWNERS)],
+                "effort": round(rng.choice([0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8]), 2),
+                "segment": DEMO_SEGMENTS[rng.randrange(len(DEMO_SEGMENTS))],
+                "ref": f"CRM-{1000 + index * 7}",
+                "values": values,
+            }
+        )
+    return rows

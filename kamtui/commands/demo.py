@@ -37,7 +37,30 @@ def load_demo(store) -> tuple[int, int]:
         assessment_id = create_assessment(store, title, survey, PROGRAMME)
         import_answers(store, assessment_id, demo_answers(survey, people, shift, seed))
         ids.append(assessment_id)
+    load_demo_accounts(store)
     return ids[0], ids[1]
+
+
+def load_demo_accounts(store) -> None:
+    """The demo's candidate accounts, added only to a database that has no accounts yet."""
+    from kamtui.core.criteria import load_criteria
+    from kamtui.demo_data import demo_account_rows
+    from kamtui.store.accounts import AccountUpdate, apply_updates
+
+    if store.scalar("SELECT count(*) FROM accounts"):
+        return
+    rows = demo_account_rows(load_criteria("kam-default"))
+    apply_updates(
+        store,
+        [
+            AccountUpdate(
+                name=row["name"],
+                fields={k: row[k] for k in ("owner", "effort", "segment", "ref")},
+                values=row["values"],
+            )
+            for row in rows
+        ],
+    )
 
 
 @click.command()

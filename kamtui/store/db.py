@@ -169,7 +169,9 @@ def _create(path: Path, shown: str) -> None:
             if not path.exists():
                 os.replace(temp, path)
     except (OSError, sqlite3.Error) as exc:
-        raise DatabaseError(f"{shown}: cannot create the database ({getattr(exc, 'strerror', None) or exc})") from None
+        raise DatabaseError(
+            f"{shown}: cannot create the database ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
     finally:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             with contextlib.suppress(OSError):
@@ -190,11 +192,15 @@ def _inspect_read_only(path: Path, shown: str) -> int:
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{shown}: cannot be opened as a database ({exc}); it was left untouched") from None
+        raise DatabaseError(
+            f"{shown}: cannot be opened as a database ({exc}); it was left untouched"
+        ) from None
     try:
         return _inspect(conn, shown)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched") from None
+        raise DatabaseError(
+            f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched"
+        ) from None
     finally:
         conn.close()
         for sidecar, was_there in zip(sidecars, existed, strict=True):
@@ -237,7 +243,9 @@ def _inspect(conn: sqlite3.Connection, shown: str) -> int:
             f"{shown}: is an SQLite database of another application (no kamtui 'meta' table); it was left untouched"
         )
     try:
-        rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')").fetchall())
+        rows = dict(
+            conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')").fetchall()
+        )
     except sqlite3.OperationalError:
         rows = {}
     if rows.get("app") != APP_ID or not all(t in tables for t in CORE_TABLES):

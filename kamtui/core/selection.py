@@ -1,0 +1,415 @@
+"""Score and rank candidate accounts against a criteria set (DESIGN.md, "Account selection").
+
+Rules, for n accounts x m criteria with NaN = missing:
+
+* rating: v = (x - lo) / (hi - lo) with the scale's lo/hi.
+* number: t = log1p(x) when ``transform = "log"`` else x; v = (t - min) / (max - min), min and max over
+  the candidates' present values; a constant column (max == min) gives 0.5 to every present cell; a
+  column nobody has stays missing.
+* cost criteria: v = 1 - v.
+* weights are points normalised by their sum. For each account the weighted mean is renormalised over
+  the criteria it has: overall = 10 * sum_j w_j v_j [present] / sum_j w_j [present]; coverage is the
+  share of the weight present; attractiveness and strength are the same mean within the group's
+  criteria (NaN when the account has no weight present in that group; overall NaN likewise).
+* rank = scipy.stats.rankdata(-overall, method="min") over the accounts with an overall; the accounts
+  without one all share the last rank (number with an overall + 1). ``order`` lists accounts by
+  (rank, name casefold, name), so ties are listed by name.
+* quadrant on (strength, attractiveness): high means >= threshold. Strategic (high, high), Star (high
+  attractiveness, low strength), Status (low attractiveness, high strength), Streamline (low, low);
+  ``None`` when either group score is missing.
+
+Floating point: overall scores that differ by no more than 1e-10 (on the 0-10 scale) are rounding
+noise of equal scores; they are made exactly equal (to the highest of them) so that they tie. A group
+score within 1e-9 below a threshold counts as reaching it, for the same reason.
+
+Speed: min-max normalisation followed by a weighted sum is affine in the values, so without missing
+values the overall score is one matrix-vector product ``X @ w' + c`` with per-column scale and offset
+folded into ``w'`` and ``c``: :func:`rank_only` does it in one pass over the values, and a
+:class:`Ranker` prepares the matrix once so that each re-ranking under new weights costs one
+product and one sort. Nothing loops over accounts in Python.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kamtui.core.criteria import CriteriaSet, Layout, Thresholds
+from kamtui.core.errors import InvalidValueError
+
+QUADRANTS = ("Strategic", "Star", "Status", "Streamline")
+MIN_COVERAGE = 0.5
+TIE_TOLERANCE = 1e-10
+THRESHOLD_SLACK = 1e-9
+# Fold min-max into the weights only while |lo| / span stays below this; past it the offset would
+# cancel most of the product's digits, so the column minimum is subtracted first.
+_FOLD_CONDITION = 64.0
+
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """The scored accounts, row i = account i of the value matrix (see the module docstring)."""
+
+    normalised: np.ndarray  # n x m, v in [0, 1] (for values on their scale), NaN = missing
+    weights: np.ndarray  # m, points / sum(points)
+    coverage: np.ndarray  # n, share of the weight present
+    overall: np.ndarray  # n, 0-10, NaN when nothing weighted is present
+    attractiveness: np.ndarray  # n, 0-10 or NaN
+    strength: np.ndarray  # n, 0-10 or NaN
+    rank: np.ndarray  # n, int64, 1 = best; ties share the lowest rank
+    quadrant: list[str | None]
+    order: np.ndarray  # n, account indices best first, ties by name
+    names: tuple[str, ...] | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def __len__(self) -> int:
+        return int(self.overall.shape[0])
+
+    @property
+    def has_overall(self) -> np.ndarray:
+        return ~np.isnan(self.overall)
+
+    @property
+    def low_coverage(self) -> np.ndarray:
+        """Accounts flagged for coverage below 50% (never selected automatically)."""
+        return ~(self.coverage >= MIN_COVERAGE - THRESHOLD_SLACK)
+
+
+def normalise(values: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
+    """The n x m matrix of normalised values v in [0, 1] (NaN stays missing), by the module rules."""
+    x = _as_values(values, criteria)
+    _check_values(x, criteria)
+    lay = criteria.layout
+    v = np.empty_like(x)
+    rating = lay.rating
+    if rating.any():
+        lo, hi = lay.lo[rating], lay.hi[rating]
+        v[:, rating] = (x[:, rating] - lo) / (hi - lo)
+    number = ~rating
+    if number.any():
+        t = x[:, number]
+        log = lay.log[number]
+        if log.any():
+            t[:, log] = np.log1p(t[:, log])
+        mn = np.fmin.reduce(t, axis=0, initial=np.inf)
+        mx = np.fmax.reduce(t, axis=0, initial=-np.inf)
+        with np.errstate(over="ignore", invalid="ignore"):
+            span = mx - mn
+        huge = np.isinf(span) & np.isfinite(mn) & np.isfinite(mx)
+        if huge.any():  # max - min overflows: halve the column (exact) and its bounds first
+            t[:, huge] *= 0.5
+            mn[huge] *= 0.5
+            mx[huge] *= 0.5
+            span[huge] = mx[huge] - mn[huge]
+        constant = span == 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cols = (t - mn) / span
+        cols[:, constant] = np.where(np.isnan(t[:, constant]), np.nan, 0.5)
+        v[:, number] = cols
+    cost = lay.cost
+    if cost.any():
+        v[:, cost] = 1.0 - v[:, cost]
+    return v
+
+
+def rank_only(
+    values: np.ndarray, criteria: CriteriaSet, points: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Overall scores (0-10, NaN when nothing weighted is present) and min-ranks, for live re-ranking.
+
+    Without missing values this is one pass over the matrix plus one sort: min-max normalisation and
+    the weights are affine, so overall = 10 * (X @ (w * a) + w @ b) with per-column scale a and offset
+    b (see :class:`Ranker`). The rating part of ``w * a`` is known from the scales; the number columns
+    come out of the same matrix product (as rows, via a 0/1 selector) to get their min and max.
+    Re-ranking the same values under many weight vectors is cheaper through a :class:`Ranker`.
+    """
+    x = _as_values(values, criteria)
+    lay = criteria.layout
+    p = lay.points if points is None else _as_points(points, criteria)
+    n = x.shape[0]
+    if n == 0:
+        return np.empty(0), np.empty(0, dtype=np.int64)
+    if lay.fold_condition > _FOLD_CONDITION:
+        return Ranker(x, criteria, copy=False).rank(p)
+    with np.errstate(invalid="ignore"):  # inf or a negative log value: refused by the slow path below
+        overall = _fold_once(x, lay, p)
+    if overall is None or not np.isfinite(overall).all():
+        return Ranker(x, criteria, copy=False).rank(p)
+    return overall, _rank_min(overall)
+
+
+def _fold_once(x: np.ndarray, lay: Layout, p: np.ndarray) -> np.ndarray | None:
+    """overall = X @ (w a) + w @ b in one pass over X; None when a column is too ill-conditioned."""
+    w = p * (10.0 / p.sum())
+    c = float(w @ lay.fold_offset)
+    if lay.numbers:
+        # one product: row 0 = the ratings' weighted sum, rows 1.. = the number columns (contiguous)
+        mix = lay.number_selector.copy()
+        mix[:, 0] = w * lay.fold_scale
+        product = mix.T @ x.T
+        overall = product[0]
+        for row, (j, is_log, is_cost) in enumerate(lay.numbers, start=1):
+            t = product[row]
+            if is_log:
+                np.log1p(t, out=t)
+            lo = float(t.min())
+            if is_log and lo < 0:
+                return None  # a value in (-1, 0): the slow path refuses it
+            span = float(t.max()) - lo
+            if not math.isfinite(span):
+                return None  # NaN in the column, or max - min overflows: the slow path copes
+            if span == 0:
+                c += 0.5 * w[j]
+                continue
+            if abs(lo) > _FOLD_CONDITION * span:
+                return None
+            a, b = 1.0 / span, -lo / span
+            if is_cost:
+                a, b = -a, 1.0 - b
+            c += w[j] * b
+            t *= w[j] * a
+            overall += t
+    else:
+        overall = x @ (w * lay.fold_scale)
+    overall += c
+    return overall
+
+
+class Ranker:
+    """Re-rank one value matrix under changing weights at the cost of ``argsort(X @ w)``.
+
+    Min-max normalisation followed by a weighted sum is affine in the values: v_j = a_j t_j + b_j with
+    t = log1p(x) for log columns (else x), a_j = 1/(max-min) and b_j = -min/(max-min) for numbers,
+    1/(hi-lo) and -lo/(hi-lo) for ratings, a_j -> -a_j and b_j -> 1 - b_j for costs, a_j = 0 and
+    b_j = 0.5 for a constant column. So overall = 10 * (T @ (w * a) + w @ b): T, a and b are computed
+    here once and :meth:`rank` folds the weights in. When a column's offset would cancel more than
+    ~6 bits of the product (|min| / span > 64), T holds t - min instead (and b the matching offset).
+    With missing values the weighted mean is renormalised per account instead (module docstring).
+    """
+
+    def __init__(self, values: np.ndarray, criteria: CriteriaSet, copy: bool = True):
+        x = _as_values(values, criteria)
+        self.criteria = criteria
+        self._x = x
+        self._missing: tuple[np.ndarray, np.ndarray] | None = None
+        if not np.isfinite(x).all():  # missing values (infinite ones are refused here)
+            self._missing = _missing_parts(x, criteria)
+            self._t = self._scale = self._offset = np.empty(0)
+            return
+        lay = criteria.layout
+        a = lay.fold_scale.copy()
+        b = lay.fold_offset.copy()
+        lo = np.where(lay.rating, lay.lo, 0.0)
+        condition = lay.fold_condition
+        t = np.array(x, dtype=np.float64, copy=True) if (copy or lay.numbers) else x
+        if x.shape[0]:
+            for j, is_log, is_cost in lay.numbers:
+                column = t[:, j]
+                if is_log:
+                    with np.errstate(invalid="ignore", divide="ignore"):  # negatives are refused below
+                        column[:] = np.log1p(column)
+                low = float(column.min())
+                if is_log and not low >= 0:
+                    _check_values(x, criteria)
+                span = float(column.max()) - low
+                if math.isinf(span):  # max - min overflows: halve the column (exact) first
+                    column *= 0.5
+                    low = float(column.min())
+                    span = float(column.max()) - low
+                if span == 0:
+                    a[j], b[j] = 0.0, 0.5
+                    continue
+                a[j], b[j] = 1.0 / span, -low / span
+                if is_cost:
+                    a[j], b[j] = -a[j], 1.0 - b[j]
+                lo[j] = low
+                condition = max(condition, abs(low) / span)
+            if condition > _FOLD_CONDITION:
+                t = t - lo  # v = a (t - lo) + (b + a lo)
+                b += a * lo
+        self._t = t
+        self._scale = a
+        self._offset = b
+
+    def rank(self, points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(overall, rank) under ``points`` (default: the criteria set's weights)."""
+        criteria = self.criteria
+        p = criteria.layout.points if points is None else _as_points(points, criteria)
+        if self._x.shape[0] == 0:
+            return np.empty(0), np.empty(0, dtype=np.int64)
+        if self._missing is None:
+            w = p * (10.0 / p.sum())
+            overall = self._t @ (w * self._scale)
+            overall += w @ self._offset
+            if np.isfinite(overall).all():
+                return overall, _rank_min(overall)
+            self._missing = _missing_parts(self._x, criteria)  # finite values too large to fold
+        v0, present = self._missing
+        with np.errstate(invalid="ignore", divide="ignore"):
+            overall = 10.0 * (v0 @ p) / (present @ p)
+        return overall, _rank_min(overall)
+
+
+def _missing_parts(x: np.ndarray, criteria: CriteriaSet) -> tuple[np.ndarray, np.ndarray]:
+    """(V with NaN -> 0, presence as 0/1) for the renormalised weighted mean; checks the values."""
+    v = normalise(x, criteria)
+    present = ~np.isnan(v)
+    return np.where(present, v, 0.0), present.astype(np.float64)
+
+
+def score(
+    values: np.ndarray,
+    criteria: CriteriaSet,
+    points: np.ndarray | None = None,
+    names: list[str] | tuple[str, ...] | None = None,
+) -> Scores:
+    """Score every account: normalised values, coverage, overall, group scores, rank, quadrant, order."""
+    x = _as_values(values, criteria)
+    p = criteria.layout.points if points is None else _as_points(points, criteria)
+    n = x.shape[0]
+    if names is not None:
+        names = tuple(names)
+        if len(names) != n:
+            raise InvalidValueError(f"{len(names)} account names for {n} rows of values")
+    v = normalise(x, criteria)
+    overall, rank = rank_only(x, criteria, p)
+
+    lay = criteria.layout
+    present = ~np.isnan(v)
+    group_points = np.stack([p, p * lay.attractiveness, p * lay.strength], axis=1)
+    num = np.where(present, v, 0.0) @ group_points
+    den = present.astype(np.float64) @ group_points
+    with np.errstate(invalid="ignore", divide="ignore"):
+        groups = np.where(den[:, 1:] > 0, 10.0 * num[:, 1:] / den[:, 1:], np.nan)
+    attractiveness = np.ascontiguousarray(groups[:, 0])
+    strength = np.ascontiguousarray(groups[:, 1])
+    coverage = den[:, 0] / p.sum()
+
+    thresholds = criteria.thresholds
+    return Scores(
+        normalised=v,
+        weights=p / p.sum(),
+        coverage=coverage,
+        overall=overall,
+        attractiveness=attractiveness,
+        strength=strength,
+        rank=rank,
+        quadrant=quadrants(attractiveness, strength, thresholds),
+        order=ranking_order(rank, names),
+        names=names,
+        thresholds=thresholds,
+    )
+
+
+def quadrants(attractiveness: np.ndarray, strength: np.ndarray, thresholds: Thresholds) -> list[str | None]:
+    """Portfolio quadrant per account; high means >= threshold (1e-9 slack); None when a score is NaN."""
+    known = ~(np.isnan(attractiveness) | np.isnan(strength))
+    high_a = attractiveness >= thresholds.attractiveness - THRESHOLD_SLACK
+    high_s = strength >= thresholds.strength - THRESHOLD_SLACK
+    out = np.full(attractiveness.shape[0], None, dtype=object)
+    out[known & high_a & high_s] = "Strategic"
+    out[known & high_a & ~high_s] = "Star"
+    out[known & ~high_a & high_s] = "Status"
+    out[known & ~high_a & ~high_s] = "Streamline"
+    return out.tolist()
+
+
+def ranking_order(rank: np.ndarray, names: tuple[str, ...] | list[str] | None = None) -> np.ndarray:
+    """Account indices by (rank, name casefold, name); by index among equal names or without names."""
+    order = np.argsort(rank, kind="stable")
+    if names is None or order.size < 2:
+        return order
+    ranked = rank[order]
+    tied = np.flatnonzero(ranked[1:] == ranked[:-1])
+    if tied.size == 0:
+        return order
+    positions = np.union1d(tied, tied + 1)  # every member of every tie group, in rank order
+    members = order[positions]
+    exact = np.array([names[i] for i in members], dtype=str)
+    folded = np.array([names[i].casefold() for i in members], dtype=str)
+    order[positions] = members[np.lexsort((exact, folded, rank[members]))]
+    return order
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def _rank_min(overall: np.ndarray) -> np.ndarray:
+    """rankdata(-overall, "min") with NaN last; snaps near-equal scores (<= 1e-10 apart) in place.
+
+    One ascending argsort (NaN last); with n_valid scores, the account at ascending position q has
+    rank n_valid - q, or n_valid - (last position of its tie group) when it ties; ties are found
+    among the few positions whose gap to the next score is <= 1e-10.
+    """
+    n = overall.shape[0]
+    rank = np.empty(n, dtype=np.int64)
+    if n == 0:
+        return rank
+    order = np.argsort(overall)
+    s = overall[order]
+    n_valid = n
+    if s[-1] != s[-1]:  # NaN sorts last
+        n_valid = n - int(np.count_nonzero(np.isnan(s)))
+        s = s[:n_valid]
+    if n_valid:
+        ranked = np.arange(n_valid, 0, -1, dtype=np.int64)
+        gaps = s[1:] - s[:-1]
+        if n_valid > 1 and gaps.min() <= TIE_TOLERANCE:
+            tied = np.flatnonzero(gaps <= TIE_TOLERANCE)  # position q ties with q + 1 (few of them)
+            run_last = np.flatnonzero(np.append(tied[1:] != tied[:-1] + 1, True))
+            last = tied[run_last[np.searchsorted(run_last, np.arange(tied.size))]] + 1
+            ranked[tied] = n_valid - last
+            if gaps[tied].max() > 0:  # equal up to rounding noise: make them exactly equal
+                overall[order[tied]] = s[last]
+        if n_valid == n:
+            rank[order] = ranked
+        else:
+            rank[order[:n_valid]] = ranked
+            rank[order[n_valid:]] = n_valid + 1
+    else:
+        rank[:] = 1
+    return rank
+
+
+def _as_values(values: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
+    x = np.asarray(values, dtype=np.float64)
+    m = len(criteria.criteria)
+    if x.ndim == 1 and x.size == 0:
+        x = x.reshape(0, m)
+    if x.ndim != 2 or x.shape[1] != m:
+        raise InvalidValueError(
+            f"expected a table of accounts x {m} criteria ({', '.join(criteria.ids)}), got shape {x.shape}"
+        )
+    return x
+
+
+def _as_points(points: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
+    p = np.asarray(points, dtype=np.float64)
+    if p.shape == criteria.layout.points.shape and p.min() >= 0 and 0 < p.sum() < np.inf:
+        return p  # the common case, checked with two reductions
+    m = len(criteria.criteria)
+    if p.shape != (m,):
+        raise InvalidValueError(f"expected {m} weights ({', '.join(criteria.ids)}), got {p.size}")
+    bad = ~np.isfinite(p) | (p < 0)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise InvalidValueError(f"weight of '{criteria.criteria[j].id}' must be a number >= 0, not {p[j]}")
+    raise InvalidValueError("all weights are zero; give at least one criterion a positive weight")
+
+
+def _check_values(x: np.ndarray, criteria: CriteriaSet) -> None:
+    """Infinite values, and negative values of log-transformed criteria, are refused."""
+    if np.isinf(x).any():
+        row, col = (int(i) for i in np.argwhere(np.isinf(x))[0])
+        raise InvalidValueError(
+            f"account {row + 1}: '{criteria.criteria[col].name}' is not a finite number ({x[row, col]})"
+        )
+    logs = criteria.layout.log_index
+    if logs.size:
+        negative = x[:, logs] < 0
+        if negative.any():
+            row, k = (int(i) for i in np.argwhere(negative)[0])
+            criterion = criteria.criteria[int(logs[k])]
+            raise InvalidValueError(f"account {row + 1}: {criterion.check_value(x[row, logs[k]])}")

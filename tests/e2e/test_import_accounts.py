@@ -1,0 +1,678 @@
+"""``kamtui accounts import|list|set|remove|rename`` against the hand-worked criteria set.
+
+tests/data/selection/hand.toml: quality (rating 1-10), cost (rating 1-5, cost, named "Cost to serve"),
+revenue (number, EUR, log), share (number, %, named "Share of wallet"). An import is all or nothing:
+a refused file leaves every table exactly as it was and lists every problem as FILE:ROW:COLUMN.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "selection"
+HAND = DATA / "hand.toml"
+HAND_CSV = DATA / "hand.csv"
+TABLES = ("meta", "accounts", "scores", "weights", "runs", "run_results")
+
+
+def table_contents(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table an account command could write."""
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+def accounts_in(path: Path) -> dict[str, tuple]:
+    """name -> (owner, effort, segment, ref)."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT name, owner, effort, segment, ref FROM accounts").fetchall()
+    finally:
+        conn.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def scores_in(path: Path) -> dict[str, dict[str, float]]:
+    """name -> {criterion: value}, exactly the scores rows there are (accounts without any are absent)."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT a.name, s.criterion, s.value FROM scores s JOIN accounts a ON a.id = s.account_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    out: dict[str, dict[str, float]] = {}
+    for name, criterion, value in rows:
+        out.setdefault(name, {})[criterion] = value
+    return out
+
+
+def write_csv(path: Path, lines: list[str], *, delimiter: str = ",", bom: bool = False) -> Path:
+    text = "".join(line.replace(",", delimiter) + "\n" for line in lines)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def do_import(cli, path: Path, *extra: object):
+    return cli("accounts", "import", path, "--criteria", HAND, *extra)
+
+
+@pytest.fixture
+def populated(cli, db_path) -> dict[str, list[tuple]]:
+    """The eight hand-worked accounts imported once (so "nothing written" is checked against real rows)."""
+    result = do_import(cli, HAND_CSV)
+    assert result.code == 0, result.output
+    assert result.stdout == "imported 8 accounts (8 new, 0 updated) for criteria 'hand'\n"
+    return table_contents(db_path)
+
+
+# ----------------------------------------------------------------------------- good files
+
+GOOD_LINES = [
+    "account,owner,effort,segment,ref,QUALITY,Cost to serve,revenue,share of wallet",
+    "Alpha,Ann,0.5,Retail,CRM-1,8,2,1500000,12.5",
+    "Bravo,,,,,3,,,",
+    "Charlie,Bob,1,,,,,,",
+]
+GOOD_ACCOUNTS = {
+    "Alpha": ("Ann", 0.5, "Retail", "CRM-1"),
+    "Bravo": (None, None, None, None),
+    "Charlie": ("Bob", 1.0, None, None),
+}
+GOOD_SCORES = {
+    "Alpha": {"quality": 8.0, "cost": 2.0, "revenue": 1500000.0, "share": 12.5},
+    "Bravo": {"quality": 3.0},
+}
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "bom"),
+    [(",", False), (";", False), ("\t", False), (",", True), (";", True), (";", "crlf")],
+    ids=["comma", "semicolon", "tab", "comma-bom", "semicolon-bom", "semicolon-bom-crlf"],
+)
+def test_csv_is_sniffed_and_columns_match_by_id_or_name_ignoring_case(cli, tmp_path, db_path, delimiter, bom):
+    path = write_csv(tmp_path / "accounts.csv", GOOD_LINES, delimiter=delimiter, bom=bool(bom))
+    if bom == "crlf":  # as Excel saves "CSV UTF-8"
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert result.stdout == "imported 3 accounts (3 new, 0 updated) for criteria 'hand'\n"
+    assert accounts_in(db_path) == GOOD_ACCOUNTS
+    # blank cells are missing: no scores row at all (Charlie has none)
+    assert scores_in(db_path) == GOOD_SCORES
+
+
+def test_decimal_comma_reads_thousand_dots_and_decimal_commas(cli, tmp_path, db_path):
+    path = write_csv(
+        tmp_path / "de.csv",
+        ["account;effort;revenue;share;quality", "Alpha;0,25;4.200.000;0,5;7,5", "Bravo;1;1.234,5;12;3"],
+    )
+    result = do_import(cli, path, "--decimal-comma")
+    assert result.code == 0, result.output
+    assert accounts_in(db_path)["Alpha"][1] == 0.25
+    assert scores_in(db_path) == {
+        "Alpha": {"revenue": 4200000.0, "share": 0.5, "quality": 7.5},
+        "Bravo": {"revenue": 1234.5, "share": 12.0, "quality": 3.0},
+    }
+
+
+def test_without_decimal_comma_such_numbers_are_refused(cli, tmp_path, db_path):
+    path = write_csv(tmp_path / "de.csv", ["account;revenue;share", "Alpha;4.200.000;0,5"])
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:2:revenue: expected a number such as 4200000 or 0.5 in EUR; found text '4.200.000'",
+        f"{path}:2:share: expected a number such as 4200000 or 0.5 in %; found text '0,5'",
+    ]
+    assert accounts_in(db_path) == {}
+
+
+XLSX_HEADER = ["account", "owner", "effort", "quality", "cost", "revenue", "share"]
+
+
+def test_xlsx_numeric_cells_and_a_second_sheet(cli, tmp_path, db_path):
+    path = write_xlsx(
+        tmp_path / "accounts.xlsx",
+        {
+            "First": [
+                XLSX_HEADER,
+                ["Alpha", "Ann", 0.5, 8, 2, 4200000, 0.5],
+                ["Bravo", None, None, 3, None, None, None],
+            ],
+            "Second": [["Account", "Quality", "Share of wallet"], ["Zulu", 9, 33.25]],
+        },
+    )
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert accounts_in(db_path) == {"Alpha": ("Ann", 0.5, None, None), "Bravo": (None, None, None, None)}
+    assert scores_in(db_path) == {
+        "Alpha": {"quality": 8.0, "cost": 2.0, "revenue": 4200000.0, "share": 0.5},
+        "Bravo": {"quality": 3.0},
+    }
+
+    result = do_import(cli, path, "--sheet", "Second")
+    assert result.code == 0, result.output
+    assert result.stdout == "imported 1 accounts (1 new, 0 updated) for criteria 'hand'\n"
+    assert set(accounts_in(db_path)) == {"Alpha", "Bravo", "Zulu"}
+    assert scores_in(db_path)["Zulu"] == {"quality": 9.0, "share": 33.25}
+
+
+def test_decimal_comma_does_not_touch_numeric_xlsx_cells(cli, tmp_path, db_path):
+    path = write_xlsx(
+        tmp_path / "accounts.xlsx",
+        {
+            "Sheet": [
+                XLSX_HEADER,
+                ["Alpha", "Ann", 0.25, 7.5, 2, 4200000.0, 0.5],
+                ["Bravo", "", "1,5", 3, 1, "4.200.000", "0,5"],
+            ]
+        },
+    )
+    result = do_import(cli, path, "--decimal-comma")
+    assert result.code == 0, result.output
+    assert scores_in(db_path) == {
+        "Alpha": {"quality": 7.5, "cost": 2.0, "revenue": 4200000.0, "share": 0.5},
+        "Bravo": {"quality": 3.0, "cost": 1.0, "revenue": 4200000.0, "share": 0.5},
+    }
+    assert accounts_in(db_path)["Alpha"][1] == 0.25
+    assert accounts_in(db_path)["Bravo"][1] == 1.5
+
+
+def test_xlsx_problems_are_located_by_row_and_column(cli, tmp_path, db_path, populated):
+    path = write_xlsx(
+        tmp_path / "bad.xlsx",
+        {"Sheet": [XLSX_HEADER, ["Alpha", "Ann", 0.5, 11, 2, 100, 1], ["Zulu", "", -1, 3, 6, 100, 1]]},
+    )
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {path}: 3 problems found, nothing was changed",
+        f"{path}:2:quality: 11 is outside the rating scale 1 to 10 of 'Quality'; found 11",
+        f"{path}:3:effort: expected the KAM effort in FTE, a number such as 4200000 or 0.5 >= 0; found '-1'",
+        f"{path}:3:cost: 6 is outside the rating scale 1 to 5 of 'Cost to serve'; found 6",
+    ]
+    assert table_contents(db_path) == populated
+
+
+def test_unknown_sheet_and_sheet_on_csv_are_refused(cli, tmp_path, db_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"Only": [["account"], ["Alpha"]]})
+    result = do_import(cli, path, "--sheet", "Missing")
+    assert result.code == 1
+    assert "no sheet named 'Missing' (sheets: Only)" in result.stderr
+    csv_path = write_csv(tmp_path / "a.csv", ["account", "Alpha"])
+    result = do_import(cli, csv_path, "--sheet", "Only")
+    assert result.code == 1
+    assert "--sheet applies to .xlsx files only" in result.stderr
+    assert accounts_in(db_path) == {}
+
+
+# ----------------------------------------------------------------------------- refused files
+
+HEADER = "account,owner,effort,quality,cost,revenue,share"
+GOOD_ROW = "Zulu,Zed,0.2,5,3,1000,20"  # a new account, valid: must not be written when the file is refused
+UPDATE_ROW = "Alpha,Someone else,0.9,1,5,10,1"  # a valid update: must not be written either
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(
+            [HEADER, GOOD_ROW, "Yankee,,,11,,,"],
+            ["{path}:3:quality: 11 is outside the rating scale 1 to 10 of 'Quality'; found 11"],
+            id="rating-above-scale",
+        ),
+        pytest.param(
+            [HEADER, UPDATE_ROW, "Yankee,,,0.5,0,,"],
+            [
+                "{path}:3:quality: 0.5 is outside the rating scale 1 to 10 of 'Quality'; found 0.5",
+                "{path}:3:cost: 0 is outside the rating scale 1 to 5 of 'Cost to serve'; found 0",
+            ],
+            id="ratings-below-scale",
+        ),
+        pytest.param(
+            [HEADER, GOOD_ROW, "Yankee,,,,,about a million,"],
+            [
+                "{path}:3:revenue: expected a number such as 4200000 or 0.5 in EUR; found text 'about a million'"
+            ],
+            id="text-in-number-column",
+        ),
+        pytest.param(
+            [HEADER, GOOD_ROW, "Yankee,,,high,,,"],
+            ["{path}:3:quality: expected a rating from 1 to 10; found text 'high'"],
+            id="text-in-rating-column",
+        ),
+        pytest.param(
+            [HEADER, UPDATE_ROW, GOOD_ROW, "Zulu,,,,,,"],
+            ["{path}:4:account: duplicate account 'Zulu' (also on row 3)"],
+            id="duplicate-account",
+        ),
+        pytest.param(
+            [HEADER, UPDATE_ROW, ",Ann,,3,,,"],
+            ["{path}:3:account: empty: every row needs the account's name"],
+            id="empty-account-name",
+        ),
+        pytest.param(
+            [HEADER, GOOD_ROW, "Yankee,,-0.5,,,,"],
+            [
+                "{path}:3:effort: expected the KAM effort in FTE, a number such as 4200000 or 0.5 >= 0; "
+                "found '-0.5'"
+            ],
+            id="negative-effort",
+        ),
+        pytest.param(
+            [HEADER, GOOD_ROW, "Yankee,,lots,,,,"],
+            [
+                "{path}:3:effort: expected the KAM effort in FTE, a number such as 4200000 or 0.5 >= 0; found 'lots'"
+            ],
+            id="text-effort",
+        ),
+        pytest.param(
+            [HEADER, GOOD_ROW, "Yankee,,,,,-5,"],
+            [
+                "{path}:3:revenue: -5 is negative; 'Revenue' is log-transformed and needs values >= 0; "
+                "found -5"
+            ],
+            id="negative-log-number",
+        ),
+    ],
+)
+def test_a_bad_row_refuses_the_whole_file(cli, tmp_path, db_path, populated, lines, expected):
+    path = write_csv(tmp_path / "bad.csv", lines)
+    result = do_import(cli, path)
+    assert result.code == 1, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    count = len(expected)
+    assert result.stderr.splitlines() == [
+        f"error: {path}: {count} problem{'s' if count > 1 else ''} found, nothing was changed",
+        *(e.format(path=path) for e in expected),
+    ]
+    assert table_contents(db_path) == populated
+
+
+def test_unknown_column_is_refused(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "bad.csv", ["account,quality,colour", "Zulu,5,red"])
+    result = do_import(cli, path)
+    assert result.code == 1
+    problems = result.stderr.splitlines()[1:]
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        f"{path}:1:colour: unknown column 'colour' (expected account, owner, effort, segment, ref or a criterion "
+        "of 'hand': quality, cost, revenue, share)"
+    )
+    assert table_contents(db_path) == populated
+
+
+def test_missing_account_column_is_refused(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "bad.csv", ["owner,quality", "Ann,5"])
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {path}: 1 problem found, nothing was changed",
+        f"{path}:1: missing required column 'account' (the account's name)",
+    ]
+    assert table_contents(db_path) == populated
+
+
+def test_a_column_named_twice_is_refused(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "bad.csv", ["account,quality,Quality", "Zulu,5,6"])
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert f"{path}:1:Quality: column 'Quality' repeats column 'quality'" in result.stderr
+    assert table_contents(db_path) == populated
+
+
+def test_every_problem_of_a_file_is_listed(cli, tmp_path, db_path, populated):
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [
+            HEADER,
+            UPDATE_ROW,  # 2: fine
+            "Yankee,,-1,12,,,",  # 3: effort, quality
+            ",,,,,,",  # blank line: skipped
+            ",Ann,,,,,",  # 5: empty name
+            "Alpha,,,,9,x,",  # 6: duplicate, cost, revenue
+            GOOD_ROW,  # 7: fine
+        ],
+    )
+    result = do_import(cli, path)
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {path}: 6 problems found, nothing was changed"
+    located = [line[len(f"{path}:") :].split(": ")[0] for line in lines[1:]]
+    assert sorted(located) == ["3:effort", "3:quality", "5:account", "6:account", "6:cost", "6:revenue"]
+    assert f"{path}:6:account: duplicate account 'Alpha' (also on row 2)" in lines
+    assert f"{path}:6:revenue: expected a number such as 4200000 or 0.5 in EUR; found text 'x'" in lines
+    assert table_contents(db_path) == populated
+
+
+def test_more_than_fifty_problems_are_counted_and_the_rest_summarised(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "bad.csv", ["account,quality"] + [f"Bad {i},{20 + i}" for i in range(60)])
+    result = do_import(cli, path)
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {path}: 60 problems found, nothing was changed"
+    assert lines[1] == f"{path}:2:quality: 20 is outside the rating scale 1 to 10 of 'Quality'; found 20"
+    assert lines[-1] == f"{path}: ... and 10 more problems"
+    assert table_contents(db_path) == populated
+
+
+def test_a_refused_import_does_not_switch_the_active_criteria_set(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "bad.csv", ["account,strategic_fit", "Zulu,11"])
+    result = cli("accounts", "import", path, "--criteria", "kam-default")
+    assert result.code == 1
+    assert "nothing was changed" in result.stderr
+    assert table_contents(db_path) == populated  # meta included: the active set is still hand.toml
+
+
+def test_refused_import_into_an_empty_database_writes_no_account(cli, tmp_path, db_path):
+    path = write_csv(tmp_path / "bad.csv", [HEADER, GOOD_ROW, "Yankee,,,11,,,"])
+    assert do_import(cli, path).code == 1
+    contents = table_contents(db_path)
+    assert contents["accounts"] == contents["scores"] == []
+
+
+def test_missing_file_and_non_utf8_file(cli, tmp_path, db_path):
+    result = do_import(cli, tmp_path / "nowhere.csv")
+    assert result.code == 1
+    assert f"{tmp_path / 'nowhere.csv'}: file not found" in result.stderr
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("account,quality\nMüller,5\n".encode("latin-1"))
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert "is not UTF-8 text" in result.stderr
+    assert accounts_in(db_path) == {}
+
+
+# ----------------------------------------------------------------------------- re-import, names
+
+
+def test_reimport_updates_by_name(cli, tmp_path, db_path, populated):
+    before_ids = {r[1]: r[0] for r in populated["accounts"]}
+    path = write_csv(
+        tmp_path / "again.csv",
+        [
+            "account,owner,quality,cost",
+            "Alpha,Zed,7,",  # quality changed, cost cleared, owner changed; effort/revenue/share untouched
+            "Bravo,,2,4",  # owner cleared
+            "New One,Ann,3,",
+        ],
+    )
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert result.stdout == "imported 3 accounts (1 new, 2 updated) for criteria 'hand'\n"
+    accounts = accounts_in(db_path)
+    assert accounts["Alpha"] == ("Zed", 0.6, None, None)
+    assert accounts["Bravo"] == (None, 0.1, None, None)
+    assert accounts["New One"] == ("Ann", None, None, None)
+    scores = scores_in(db_path)
+    assert scores["Alpha"] == {"quality": 7.0, "revenue": 999.0, "share": 50.0}
+    assert scores["Bravo"] == {"quality": 2.0, "cost": 4.0, "revenue": 9.0, "share": 10.0}
+    assert scores["New One"] == {"quality": 3.0}
+    # the other accounts are untouched, and updated accounts keep their row (same id)
+    for name in ("Charlie", "Delta", "Echo", "Dune", "Foxtrot", "Hotel"):
+        before = next(r for r in populated["accounts"] if r[1] == name)
+        assert accounts[name] == before[2:6]
+    conn = sqlite3.connect(db_path)
+    after_ids = dict(conn.execute("SELECT name, id FROM accounts").fetchall())
+    conn.close()
+    assert {n: after_ids[n] for n in before_ids} == before_ids
+    assert len(after_ids) == 9
+
+
+def test_names_are_kept_verbatim_even_formula_like_ones(cli, tmp_path, db_path):
+    names = ["=SUM(A1:A2)", "+44 Telecom", "-minus Ltd", "@home GmbH", "Smith, Jones & Co", "Ünïcödé AG"]
+    lines = ["account,quality"] + [
+        f'"{n}",{i + 1}' if "," in n else f"{n},{i + 1}" for i, n in enumerate(names)
+    ]
+    path = write_csv(tmp_path / "names.csv", lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")  # commas inside quotes stay commas
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert set(accounts_in(db_path)) == set(names)
+    assert {n: v["quality"] for n, v in scores_in(db_path).items()} == {
+        n: i + 1.0 for i, n in enumerate(names)
+    }
+    listed = json.loads(cli("accounts", "list", "--json").stdout)
+    assert sorted(a["account"] for a in listed) == sorted(names)
+    # and the names work everywhere a name is given
+    assert cli("accounts", "set", "--", "-minus Ltd", "quality", "9").code == 0
+    assert scores_in(db_path)["-minus Ltd"] == {"quality": 9.0}
+    assert cli("accounts", "rename", "=SUM(A1:A2)", "@formula").code == 0
+    assert "@formula" in accounts_in(db_path)
+
+
+def test_formula_like_name_from_an_xlsx_text_cell(cli, tmp_path, db_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["account", "quality"])
+    sheet.append(["placeholder", 5])
+    sheet["A2"].value = "=1+1"
+    sheet["A2"].data_type = "s"  # text that looks like a formula, as kamtui itself writes it
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    assert do_import(cli, path).code == 0
+    assert set(accounts_in(db_path)) == {"=1+1"}
+
+
+# ----------------------------------------------------------------------------- list
+
+
+def test_list_text_and_json(cli, populated):
+    result = cli("accounts", "list")
+    assert result.code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Account", "Owner", "Effort", "quality", "cost", "revenue", "share"]
+    rows = {line.split()[0]: line.split() for line in lines[2:]}
+    assert rows["Alpha"] == ["Alpha", "Ann", "0.6", "10", "1", "999", "50"]
+    assert rows["Charlie"] == ["Charlie", "Bob", "0.3", "5.5", "3", "99", "-"]
+    assert rows["Delta"] == ["Delta", "Cy", "-", "-", "-", "-", "-"]
+    assert len(rows) == 8
+
+    data = json.loads(cli("accounts", "list", "--json").stdout)
+    assert [a["account"] for a in data] == sorted(
+        ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Dune", "Foxtrot", "Hotel"]
+    )
+    charlie = next(a for a in data if a["account"] == "Charlie")
+    assert charlie == {
+        "account": "Charlie",
+        "owner": "Bob",
+        "effort": 0.3,
+        "segment": None,
+        "ref": None,
+        "values": {"quality": 5.5, "cost": 3.0, "revenue": 99.0, "share": None},
+        "other_values": {},
+    }
+
+
+def test_list_of_an_empty_database(cli):
+    result = cli("accounts", "list")
+    assert result.code == 0
+    assert "no accounts yet" in result.stdout
+    assert json.loads(cli("accounts", "list", "--json").stdout) == []
+
+
+# ----------------------------------------------------------------------------- set
+
+
+def test_set_by_id_or_name_and_blank_clears(cli, db_path, populated):
+    result = cli("accounts", "set", "Charlie", "share", "12.5")
+    assert (result.code, result.stdout) == (0, "saved: Charlie share = 12.5\n")
+    result = cli("accounts", "set", "Charlie", "  cost TO serve ", "4")
+    assert (result.code, result.stdout) == (0, "saved: Charlie cost = 4\n")
+    assert cli("accounts", "set", "Charlie", "QUALITY", "9").code == 0
+    assert scores_in(db_path)["Charlie"] == {"quality": 9.0, "cost": 4.0, "revenue": 99.0, "share": 12.5}
+    result = cli("accounts", "set", "Charlie", "revenue", "")
+    assert (result.code, result.stdout) == (0, "saved: Charlie revenue = missing\n")
+    assert scores_in(db_path)["Charlie"] == {"quality": 9.0, "cost": 4.0, "share": 12.5}
+    assert cli("accounts", "set", "Delta", "share", "0,5", "--decimal-comma").code == 0
+    assert scores_in(db_path)["Delta"] == {"share": 0.5}
+
+
+def test_set_account_fields(cli, db_path, populated):
+    assert cli("accounts", "set", "Alpha", "owner", "Zed").stdout == "saved: Alpha owner = Zed\n"
+    assert cli("accounts", "set", "Alpha", "effort", "1.25").stdout == "saved: Alpha effort = 1.25\n"
+    assert cli("accounts", "set", "Alpha", "Segment", "Retail").code == 0
+    assert cli("accounts", "set", "Alpha", "ref", "CRM-9").code == 0
+    assert accounts_in(db_path)["Alpha"] == ("Zed", 1.25, "Retail", "CRM-9")
+    assert cli("accounts", "set", "Alpha", "owner", "").code == 0
+    assert cli("accounts", "set", "Alpha", "effort", " ").code == 0
+    assert accounts_in(db_path)["Alpha"] == (None, None, "Retail", "CRM-9")
+
+
+@pytest.mark.parametrize(
+    ("criterion", "value", "message"),
+    [
+        ("quality", "11", "error: quality: 11 is outside the rating scale 1 to 10 of 'Quality'; got 11"),
+        ("Cost to serve", "0", "error: cost: 0 is outside the rating scale 1 to 5 of 'Cost to serve'; got 0"),
+        ("quality", "good", "error: quality: expected a rating from 1 to 10, got 'good'"),
+        ("revenue", "a lot", "error: revenue: expected a number such as 4200000 or 0.5 in EUR, got 'a lot'"),
+        (
+            "revenue",
+            "-3",
+            "error: revenue: -3 is negative; 'Revenue' is log-transformed and needs values >= 0; got -3",
+        ),
+        ("share", "nan", "error: share: expected a number such as 4200000 or 0.5 in %, got 'nan'"),
+        ("share", "inf", "error: share: expected a number such as 4200000 or 0.5 in %, got 'inf'"),
+        (
+            "effort",
+            "-1",
+            "error: effort: expected the KAM effort in FTE, a number such as 4200000 or 0.5 >= 0, got '-1'",
+        ),
+        (
+            "effort",
+            "half",
+            "error: effort: expected the KAM effort in FTE, a number such as 4200000 or 0.5 >= 0, got 'half'",
+        ),
+    ],
+)
+def test_set_refuses_a_bad_value_and_keeps_the_old_one(cli, db_path, populated, criterion, value, message):
+    result = cli("accounts", "set", "--", "Alpha", criterion, value)
+    assert result.code == 1, result.output
+    assert result.stderr.strip() == message
+    assert table_contents(db_path) == populated
+
+
+def test_set_unknown_account_or_criterion(cli, db_path, populated):
+    result = cli("accounts", "set", "Nobody", "quality", "5")
+    assert result.code == 1
+    assert result.stderr.strip() == "error: no account named 'Nobody' (see: kamtui accounts list)"
+    result = cli("accounts", "set", "Alpha", "colour", "5")
+    assert result.code == 1
+    assert result.stderr.strip() == (
+        "error: CRITERION: 'colour' is not a criterion of 'hand' (quality, cost, revenue, share) "
+        "nor one of owner, effort, segment, ref"
+    )
+    assert table_contents(db_path) == populated
+
+
+# ----------------------------------------------------------------------------- remove, rename
+
+
+def test_remove_deletes_the_account_and_its_values(cli, db_path, populated):
+    result = cli("accounts", "remove", "Alpha")
+    assert (result.code, result.stdout) == (0, "removed: Alpha\n")
+    assert "Alpha" not in accounts_in(db_path)
+    assert len(accounts_in(db_path)) == 7
+    conn = sqlite3.connect(db_path)
+    alpha_id = next(r[0] for r in populated["accounts"] if r[1] == "Alpha")
+    assert conn.execute("SELECT count(*) FROM scores WHERE account_id = ?", (alpha_id,)).fetchone() == (0,)
+    conn.close()
+    others = scores_in(db_path)
+    assert others["Bravo"] == {"quality": 1.0, "cost": 5.0, "revenue": 9.0, "share": 10.0}
+
+
+def test_remove_unknown_account(cli, db_path, populated):
+    result = cli("accounts", "remove", "Nobody")
+    assert result.code == 1
+    assert "no account named 'Nobody'" in result.stderr
+    assert table_contents(db_path) == populated
+
+
+def test_rename_keeps_the_values(cli, db_path, populated):
+    result = cli("accounts", "rename", "Alpha", "Alpha Holdings")
+    assert (result.code, result.stdout) == (0, "renamed: Alpha -> Alpha Holdings\n")
+    assert accounts_in(db_path)["Alpha Holdings"] == ("Ann", 0.6, None, None)
+    assert "Alpha" not in accounts_in(db_path)
+    assert scores_in(db_path)["Alpha Holdings"] == {
+        "quality": 10.0,
+        "cost": 1.0,
+        "revenue": 999.0,
+        "share": 50.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("Nobody", "Zulu", "no account named 'Nobody'"),
+        ("Alpha", "Bravo", "an account named 'Bravo' already exists"),
+        ("Alpha", "  ", "an account needs a name"),
+    ],
+)
+def test_rename_refusals(cli, db_path, populated, old, new, message):
+    result = cli("accounts", "rename", old, new)
+    assert result.code == 1
+    assert message in result.stderr
+    assert table_contents(db_path) == populated
+
+
+# ----------------------------------------------------------------------------- account columns vs criteria
+
+RESERVED_SET = """\
+id = "reserved"
+title = "A criterion id that is also an account column"
+
+[[criteria]]
+id = "fit"
+name = "Fit"
+group = "attractiveness"
+kind = "rating"
+weight = 1
+
+[[criteria]]
+id = "effort"
+name = "Effort to serve"
+group = "strength"
+kind = "rating"
+direction = "cost"
+weight = 1
+"""
+
+
+def test_a_criterion_named_like_an_account_column_is_not_silently_misread(cli, tmp_path, db_path):
+    criteria = tmp_path / "reserved.toml"
+    criteria.write_text(RESERVED_SET, encoding="utf-8")
+    validated = cli("criteria", "validate", criteria)
+    if validated.code == 1:  # fixed by refusing the id: fine, as long as the key is named
+        assert f"{criteria}:criteria[1].id" in validated.stderr
+        return
+    path = write_csv(tmp_path / "reserved.csv", ["account,fit,effort", "Alpha,5,3", "Bravo,6,8"])
+    result = cli("accounts", "import", path, "--criteria", criteria)
+    if result.code == 1:  # fixed by refusing the ambiguous column: fine, as long as it is named
+        assert f"{path}:1:effort" in result.stderr
+        return
+    # imported: the column must be the criterion's ratings, not the accounts' FTE
+    assert scores_in(db_path) == {"Alpha": {"fit": 5.0, "effort": 3.0}, "Bravo": {"fit": 6.0, "effort": 8.0}}
+    assert accounts_in(db_path)["Alpha"][1] is None
