@@ -1,0 +1,62 @@
+"""``kamtui export``: Excel workbooks for finance and workshop read-outs.
+
+Each sub-command prints the path of the workbook it wrote (alone, so scripts can use it). Workbooks go to
+``./exports/<kind>-<slug>-<YYYYMMDD-HHMM>.xlsx`` unless ``-o`` names a file or a folder; they are written
+to a temporary file beside the target and renamed, so a failed export never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import click
+
+from kamtui.cli import KamGroup, db_option, open_db
+
+OUTPUT_HELP = (
+    "Workbook file (.xlsx is added when missing) or existing folder "
+    "(default: ./exports/<kind>-<title>-<YYYYMMDD-HHMM>.xlsx)."
+)
+
+
+@click.group(cls=KamGroup)
+def export() -> None:
+    """Export workbooks for Excel (healthcheck read-out, ...)."""
+
+
+@export.command("healthcheck")
+@click.argument("assessment_id", metavar="ID", type=int)
+@click.option("-o", "--output", metavar="PATH", default=None, help=OUTPUT_HELP)
+@click.option("--compare", type=int, default=None, metavar="ID2", help="An earlier assessment for the trend.")
+@click.option("--target", type=click.IntRange(1, 5), default=4, show_default=True, help="Target level.")
+@db_option
+@click.pass_context
+def healthcheck(
+    ctx: click.Context,
+    assessment_id: int,
+    output: str | None,
+    compare: int | None,
+    target: int,
+    db: str | None,
+) -> None:
+    """Healthcheck workbook of assessment ID (prints the path written).
+
+    Sheets: Summary (scores, levels, agreement, role means, trend, radar and bar charts), Indicators,
+    Answers (one column per respondent, comments as cell notes), Comments, Prescription and About.
+    """
+    from datetime import datetime
+
+    from kamtui.excel.common import export_path
+    from kamtui.excel.healthcheck_workbook import write_healthcheck_workbook
+    from kamtui.store.healthchecks import list_respondents, load_answers, report_for
+
+    with open_db(ctx, db) as store:
+        report = report_for(store, assessment_id, target=target, compare=compare)
+        earlier = report_for(store, compare, target=target) if compare is not None else None
+        answers = load_answers(store, assessment_id)
+        respondents = list_respondents(store, assessment_id)
+    now = datetime.now().astimezone()
+    path = export_path("healthcheck", f"{assessment_id} {report.meta.get('title') or ''}", output, now)
+    write_healthcheck_workbook(report, answers, respondents, path, earlier, exported_at=now)
+    click.echo(str(path))
+
+
+COMMANDS = [export]
