@@ -1,4 +1,4 @@
-"""Opening the application. Until the TUI lands, this prints the latest healthcheck report."""
+"""Opening the application: ``kamtui`` with no sub-command (and ``kamtui demo``) starts the TUI."""
 
 from __future__ import annotations
 
@@ -10,17 +10,11 @@ COMMANDS: list[click.Command] = []
 
 
 def open_app(db_path: Path, compare: tuple[int, int] | None = None) -> None:
-    from kamtui.store import open_store
-    from kamtui.store.healthchecks import list_assessments, report_for
-    from kamtui.textreport import healthcheck_report
+    """Open the TUI on ``db_path`` (on the results of ``compare = (current, earlier)`` when given)."""
+    from kamtui.tui.app import make_app
 
-    with open_store(db_path) as store:
-        if compare is not None:
-            current, earlier = compare
-        else:
-            summaries = list_assessments(store)
-            if not summaries:
-                click.echo(f"database: {db_path}\nno assessments yet. Try: kamtui demo, or kamtui --help")
-                return
-            current, earlier = summaries[-1].id, None
-        click.echo(healthcheck_report(report_for(store, current, compare=earlier)))
+    results, earlier = compare if compare is not None else (None, None)
+    app = make_app(db_path, results=results, compare=earlier)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)

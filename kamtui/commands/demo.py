@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kamtui.cli import open_db, resolve_db
+from kamtui.commands.common import open_db, resolve_db
 from kamtui.paths import user_data_dir
 
 

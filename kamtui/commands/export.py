@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from kamtui.cli import KamGroup, db_option, open_db
+from kamtui.commands.common import KamGroup, db_option, open_db
 
 OUTPUT_HELP = (
     "Workbook file (.xlsx is added when missing) or existing folder "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kamtui.cli import db_option, echo_json, open_db
+from kamtui.commands.common import db_option, echo_json, open_db
 from kamtui.core.errors import InvalidValueError
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kamtui.cli import db_option, echo_json, open_db
 from kamtui.commands.accounts import criteria_option
+from kamtui.commands.common import db_option, echo_json, open_db
 
 
 @click.command()

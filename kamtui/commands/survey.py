@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kamtui.cli import echo_json
+from kamtui.commands.common import echo_json
 
 
 @click.group()

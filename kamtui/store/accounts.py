@@ -193,3 +193,11 @@ def load_matrix(store: Store, criterion_ids: Sequence[str]) -> Matrix:
         segments=[a.segment for a in accounts],
         refs=[a.ref for a in accounts],
     )
+
+
+def count_accounts(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM accounts") or 0)
+
+
+def count_runs(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM runs") or 0)

@@ -182,31 +182,32 @@ def _inspect_read_only(path: Path, shown: str) -> int:
     """Read the file's kamtui schema version without changing anything beside or in it.
 
     A read-write connection would checkpoint a pending WAL into a file we then refuse, so the check is
-    read-only; with no ``-wal`` file there is nothing to miss and ``immutable=1`` reads the main file
-    without creating ``-wal``/``-shm`` files. Sidecar files this check itself created are removed.
+    read-only. With no ``-wal`` file there is nothing to miss and ``immutable=1`` reads the main file
+    without creating any file. With a ``-wal`` the check uses ``mode=ro``, which may create a ``-shm``;
+    that one is removed only when the file is refused: another kamtui process may be using the ``-shm``
+    of a file we accept, and removing a live ``-wal`` or ``-shm`` would lose its commits.
     """
-    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = [p.exists() for p in sidecars]
-    mode = "mode=ro" if existed[0] else "mode=ro&immutable=1"
+    shm = path.with_name(path.name + "-shm")
+    has_wal = path.with_name(path.name + "-wal").exists()
+    had_shm = shm.exists()
+    mode = "mode=ro" if has_wal else "mode=ro&immutable=1"
     uri = f"file:{urllib.parse.quote(str(path.resolve()))}?{mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"{shown}: cannot be opened as a database ({exc}); it was left untouched"
-        ) from None
+        raise DatabaseError(f"{shown}: cannot be opened as a database ({exc}); it was left untouched") from None
+    refused = True
     try:
-        return _inspect(conn, shown)
+        version = _inspect(conn, shown)
+        refused = False
+        return version
     except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched"
-        ) from None
+        raise DatabaseError(f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched") from None
     finally:
         conn.close()
-        for sidecar, was_there in zip(sidecars, existed, strict=True):
-            if not was_there:
-                with contextlib.suppress(OSError):
-                    sidecar.unlink()
+        if refused and has_wal and not had_shm:
+            with contextlib.suppress(OSError):
+                shm.unlink()
 
 
 def _check_file(path: Path, shown: str) -> None:

@@ -269,3 +269,14 @@ def report_for(store: Store, assessment_id: int, *, target: int = 4, compare: in
         earlier=earlier,
         meta=meta,
     )
+
+
+def assessment_titles(store: Store, *, except_id: int | None = None) -> list[dict]:
+    """Id, title and programme of every assessment, newest first (for choosing a comparison)."""
+    return store.query(
+        "SELECT id, title, programme FROM assessments WHERE id IS NOT ? ORDER BY id DESC", (except_id,)
+    )
+
+
+def assessment_title(store: Store, assessment_id: int) -> str | None:
+    return store.scalar("SELECT title FROM assessments WHERE id = ?", (assessment_id,))

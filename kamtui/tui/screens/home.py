@@ -1,0 +1,286 @@
+"""Home: the healthcheck assessments, and a summary of the account-selection data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kamtui.tui import format as fmt
+from kamtui.tui.errors import call_ui, guarded, reported
+from kamtui.tui.screens.base import KamScreen
+from kamtui.tui.widgets.account_summary import AccountSummary
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    id: int
+    title: str
+    programme: str | None
+    survey_id: str
+    respondents: int
+    progress: float
+    overall: float | None
+
+    @property
+    def level_text(self) -> str:
+        return fmt.score_and_level(self.overall)
+
+
+def load_rows(store) -> tuple[list[AssessmentRow], int, int]:
+    """Every assessment with its overall score, and the account-selection counts (runs in a thread)."""
+    from kamtui.store.healthchecks import list_assessments, report_for
+
+    rows = []
+    for summary in list_assessments(store):
+        overall = report_for(store, summary.id).overall if summary.answered else None
+        rows.append(
+            AssessmentRow(
+                id=summary.id,
+                title=summary.title,
+                programme=summary.programme,
+                survey_id=summary.survey_id,
+                respondents=summary.respondents,
+                progress=summary.progress,
+                overall=overall,
+            )
+        )
+    from kamtui.store.accounts import count_accounts, count_runs
+
+    return rows, count_accounts(store), count_runs(store)
+
+
+COLUMNS = (
+    ("id", "#"),
+    ("title", "Title"),
+    ("programme", "Programme"),
+    ("survey", "Survey"),
+    ("respondents", "Resp."),
+    ("progress", "Progress"),
+    ("overall", "Overall"),
+)
+
+
+class HomeScreen(KamScreen):
+    HELP_TITLE = "Assessments"
+    HELP_TEXT = """
+The healthcheck assessments stored in this database. An assessment is one survey of a KAM programme,
+answered by one person or a whole workshop.
+
+Columns: respondents who gave at least one answer; Done = share of the survey answered by them together;
+Overall = mean of the element scores and its maturity level.
+
+Open an assessment to answer it (you pick or add the respondent first), or look at its results.
+Below: how many candidate accounts and selection runs the database holds.
+"""
+    PALETTE = (
+        ("New assessment", "Create a healthcheck assessment (n)", "new_assessment"),
+        ("Open assessment", "Answer the highlighted assessment (Enter or o)", "open"),
+        (
+            "Results",
+            "Scores, agreement, gaps, trend and prescription of the highlighted assessment (r)",
+            "results",
+        ),
+        ("Delete assessment", "Delete the highlighted assessment with its answers (d)", "delete"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_assessment", "New"),
+        Binding("o", "open", "Open", key_display="Enter/o"),
+        Binding("r", "results", "Results"),
+        Binding("d", "delete", "Delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[AssessmentRow] = []
+        self._want_cursor: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home-body"):
+            yield Static("Healthcheck assessments", classes="section-title")
+            table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static("", id="home-empty")
+            yield AccountSummary(id="account-summary", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_header("Assessments")
+        table = self.query_one("#assessments", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, select: int | None = None) -> None:
+        if select is not None:
+            self._want_cursor = select
+        if not self.rows:  # the first load shows a loading indicator; later ones update in place
+            self.query_one("#assessments", DataTable).loading = True
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
+    def load(self) -> None:
+        app = self.kam
+        try:
+            with reported(app), app.thread_store() as store:
+                rows, accounts, runs = load_rows(store)
+                app.call_from_thread(self.show_rows, rows, accounts, runs)
+        finally:
+            call_ui(app, self._loaded)
+
+    def _loaded(self) -> None:
+        self.query_one("#assessments", DataTable).loading = False
+
+    def show_rows(self, rows: list[AssessmentRow], accounts: int, runs: int) -> None:
+        table = self.query_one("#assessments", DataTable)
+        current = self._want_cursor if self._want_cursor is not None else self.highlighted_id()
+        self._want_cursor = None
+        self.rows = rows
+        table.clear()
+        fixed = (
+            max([1, *(len(str(r.id)) for r in rows)])
+            + max([6, *(len(r.survey_id) for r in rows)])
+            + 5
+            + 8
+            + max([7, *(len(r.level_text) for r in rows)])
+            + 2 * len(COLUMNS)
+            + 6  # the body's padding and the scrollbar
+        )
+        free = max(24, self.app.size.width - fixed)
+        title_w = free * 11 // 20
+        programme_w = free - title_w
+        for row in rows:
+            table.add_row(
+                Text(str(row.id), justify="right"),
+                fmt.clip(row.title, title_w),
+                fmt.clip(row.programme or fmt.DASH, programme_w),
+                row.survey_id,
+                Text(str(row.respondents), justify="right"),
+                Text(fmt.percent(row.progress), justify="right"),
+                row.level_text,
+                key=str(row.id),
+            )
+        if current is not None and any(r.id == current for r in rows):
+            table.move_cursor(row=table.get_row_index(str(current)))
+        empty = self.query_one("#home-empty", Static)
+        empty.update("" if rows else "No assessments yet: press n to create one (or run `kamtui demo`).")
+        empty.display = not rows
+        self.query_one(AccountSummary).show_counts(accounts, runs)
+        self._show_programme()
+
+    # -- the highlighted assessment -------------------------------------------------------------------
+
+    def highlighted(self) -> AssessmentRow | None:
+        table = self.query_one("#assessments", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        index = table.cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def highlighted_id(self) -> int | None:
+        row = self.highlighted()
+        return None if row is None else row.id
+
+    def _need_highlighted(self) -> AssessmentRow | None:
+        row = self.highlighted()
+        if row is None:
+            self.notify("No assessment here yet: press n to create one.", severity="warning")
+        return row
+
+    @on(DataTable.RowHighlighted, "#assessments")
+    def _show_programme(self) -> None:
+        row = self.highlighted()
+        self.set_header("Assessments", row.programme if row else None)
+
+    @on(DataTable.RowSelected, "#assessments")
+    @guarded
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_new_assessment(self) -> None:
+        from kamtui.core.survey import builtin_survey_ids
+        from kamtui.tui.screens.new_assessment import NewAssessmentModal
+
+        programmes = sorted({r.programme for r in self.rows if r.programme})
+        current = self.highlighted()
+        self.app.push_screen(
+            NewAssessmentModal(builtin_survey_ids(), programmes, current.programme if current else None),
+            self._create,
+        )
+
+    @guarded
+    def _create(self, wanted) -> None:
+        if wanted is None:
+            return
+        self.query_one("#assessments", DataTable).loading = True
+        self.create(wanted)
+
+    @work(thread=True, group="home-create", exit_on_error=False)
+    def create(self, wanted) -> None:
+        from kamtui.core.survey import load_survey
+        from kamtui.store.healthchecks import create_assessment
+
+        app = self.kam
+        try:
+            with reported(app), app.thread_store() as store:
+                survey = load_survey(wanted.survey_id)
+                assessment_id = create_assessment(store, wanted.title, survey, wanted.programme)
+                app.call_from_thread(self._created, assessment_id)
+        finally:
+            call_ui(app, self._loaded)
+
+    def _created(self, assessment_id: int) -> None:
+        self._want_cursor = assessment_id
+        self.notify(f"Assessment {assessment_id} created. Who is answering?")
+        self._open(assessment_id)
+
+    def action_open(self) -> None:
+        row = self._need_highlighted()
+        if row is not None:
+            self._open(row.id)
+
+    def _open(self, assessment_id: int) -> None:
+        from kamtui.tui.screens.respondents import RespondentScreen
+
+        self._want_cursor = assessment_id
+        self.app.push_screen(RespondentScreen(assessment_id))
+
+    def action_results(self) -> None:
+        row = self._need_highlighted()
+        if row is not None:
+            self._want_cursor = row.id
+            self.kam.open_results(row.id)
+
+    def action_delete(self) -> None:
+        from kamtui.tui.screens.confirm import ConfirmModal
+
+        row = self._need_highlighted()
+        if row is None:
+            return
+        message = (
+            f"Delete assessment {row.id} “{row.title}” with its {row.respondents} respondent(s) and all "
+            "their answers? This cannot be undone."
+        )
+
+        @guarded
+        def done(screen: HomeScreen, confirmed: bool | None) -> None:
+            if confirmed:
+                from kamtui.store.healthchecks import delete_assessment
+
+                delete_assessment(screen.kam.store, row.id)
+                screen.notify(f"Assessment {row.id} deleted.")
+                screen.reload()
+
+        self.app.push_screen(ConfirmModal("Delete assessment?", message), lambda ok: done(self, ok))

@@ -1,0 +1,23 @@
+"""Pilot helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+async def settle(pilot) -> None:
+    """Let every worker finish and the screen catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+def count_answers(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM answers WHERE status IS NOT NULL").fetchone()[0]
