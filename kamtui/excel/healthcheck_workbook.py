@@ -375,7 +375,7 @@ INDICATOR_WIDTHS = (10, 30, 70, 8, 7, 10, 11, 14, 6, 9, 10)
 
 
 def _indicators(ws: Any, report: Report, answers: Sequence[Any]) -> None:
-    from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
+    from openpyxl.formatting.rule import FormulaRule
 
     from kamtui.core.levels import level_of
 
@@ -431,17 +431,7 @@ def _indicators(ws: Any, report: Report, answers: Sequence[Any]) -> None:
     )
     ws.conditional_formatting.add(
         f"D2:D{last}",
-        ColorScaleRule(
-            start_type="num",
-            start_value=1,
-            start_color="F8696B",
-            mid_type="num",
-            mid_value=3,
-            mid_color="FFEB84",
-            end_type="num",
-            end_value=5,
-            end_color="63BE7B",
-        ),
+        _level_scale(),
     )
     xl.set_widths(ws, INDICATOR_WIDTHS)
     ws.row_dimensions[1].height = 30
@@ -455,7 +445,6 @@ def _answers(
     ws: Any, report: Report, answers: Sequence[Any], people: Sequence[tuple[str, str | None, int | None]]
 ) -> None:
     from openpyxl.comments import Comment
-    from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
     first_person = 4
@@ -494,17 +483,7 @@ def _answers(
     if people and last_row >= first_row:
         ws.conditional_formatting.add(
             f"{get_column_letter(first_person)}{first_row}:{get_column_letter(last_column)}{last_row}",
-            ColorScaleRule(
-                start_type="num",
-                start_value=1,
-                start_color="F8696B",
-                mid_type="num",
-                mid_value=3,
-                mid_color="FFEB84",
-                end_type="num",
-                end_value=5,
-                end_color="63BE7B",
-            ),
+            _level_scale(),
         )
     ws.freeze_panes = ws.cell(row=first_row, column=first_person).coordinate
     ws.print_title_rows = f"1:{first_row - 1}"
@@ -705,3 +684,20 @@ def _about(ws: Any, report: Report, earlier: Report | None, exported_at: dt.date
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _level_scale():
+    """Red (1, Ad hoc) through yellow (3) to green (5, Activating), for cells holding levels or means."""
+    from openpyxl.formatting.rule import ColorScaleRule
+
+    return ColorScaleRule(
+        start_type="num",
+        start_value=1,
+        start_color="F8696B",
+        mid_type="num",
+        mid_value=3,
+        mid_color="FFEB84",
+        end_type="num",
+        end_value=5,
+        end_color="63BE7B",
+    )
