@@ -183,11 +183,16 @@ def parse_pairwise(rows: list[list[str]], source: str) -> tuple[list[str], np.nd
     return ids, matrix
 
 
+MAX_CELL_LENGTH = 16
+
+
 def _parse_cell(text: str) -> tuple[float, Fraction | None] | str:
     """(value, exact fraction or None for decimals), or why the cell is not a comparison."""
     raw = text.strip()
     if not raw:
         return "empty cell: every pair needs a comparison"
+    if len(raw) > MAX_CELL_LENGTH:  # no Saaty value is this long; huge numbers would overflow a float
+        return f"'{raw[:12]}...' is not a comparison on Saaty's scale (1/9 to 9)"
     match = _FRACTION.fullmatch(raw)
     if match:
         numerator, denominator = int(match.group(1)), int(match.group(2))

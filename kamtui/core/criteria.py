@@ -434,7 +434,9 @@ def _thresholds(check: TableChecker, table: dict[str, Any] | None) -> Thresholds
     values = {}
     for group in GROUPS:
         if group in good:
-            value = float(good[group])
+            value = _as_float(check, good[group], f"thresholds.{group}")
+            if value is None:
+                continue
             if not 0.0 <= value <= 10.0:
                 check.add(f"thresholds.{group}", f"{_num(value)} is outside 0 to 10 (group scores run 0-10)")
             values[group] = value
@@ -586,10 +588,21 @@ def _choice(check: TableChecker, value: Any, where: str, what: str, allowed: tup
     return value
 
 
+def _as_float(check: TableChecker, value: int | float, where: str) -> float | None:
+    """float(value), or a problem for a TOML integer too large for a float."""
+    try:
+        return float(value)
+    except OverflowError:
+        check.add(where, f"number too large ({len(str(abs(value)))} digits)")
+        return None
+
+
 def _weight(check: TableChecker, value: Any, where: str) -> float | None:
     if value is None:
         return None
-    weight = float(value)
+    weight = _as_float(check, value, where)
+    if weight is None:
+        return None
     if not math.isfinite(weight):
         check.add(where, f"weight must be a finite number, found {value}")
         return None
@@ -606,7 +619,9 @@ def _scale(check: TableChecker, value: list[Any] | None, where: str) -> tuple[fl
     if len(value) != 2 or len(numbers) != 2:
         check.add(where, "expected [lo, hi]: a list of two numbers")
         return None
-    lo, hi = float(numbers[0]), float(numbers[1])
+    lo, hi = _as_float(check, numbers[0], where), _as_float(check, numbers[1], where)
+    if lo is None or hi is None:
+        return None
     if not (math.isfinite(lo) and math.isfinite(hi)):
         check.add(where, "scale bounds must be finite numbers")
         return None

@@ -40,12 +40,19 @@ def read_toml(path: Path, source: str) -> tuple[dict[str, Any] | None, list[Prob
     except OSError as exc:
         return None, [Problem(source, "", f"cannot be read ({exc.strerror or exc})")]
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors save, is not an error
     except UnicodeDecodeError as exc:
         return None, [Problem(source, "", f"is not UTF-8 text (bad byte at offset {exc.start})")]
     try:
         return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:
+        return None, [
+            Problem(source, "", "TOML nested too deeply to be read (arrays or tables inside each other)")
+        ]
+    except ValueError as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):  # e.g. an integer of thousands of digits
+            reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
+            return None, [Problem(source, "", f"TOML value cannot be read: {reason}")]
         msg = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).strip() or "invalid TOML"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 from kamtui.core.errors import ImportFileError, Problem
@@ -18,10 +17,17 @@ def read_sheet(
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        reason = "not a valid .xlsx workbook" if not isinstance(exc, OSError) else f"cannot be read ({exc})"
-        raise ImportFileError(source, [Problem(source, "", reason)]) from None
+    except OSError as exc:
+        raise ImportFileError(
+            source, [Problem(source, "", f"cannot be read ({exc.strerror or exc})")]
+        ) from None
+    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, ParseError...) on a damaged file
+        raise ImportFileError(
+            source, [Problem(source, "", "not a valid .xlsx workbook (damaged or another format)")]
+        ) from None
     try:
+        if not workbook.worksheets:
+            raise ImportFileError(source, [Problem(source, "", "the workbook has no worksheet")])
         if sheet is None:
             worksheet = workbook.worksheets[0]
         elif sheet in workbook.sheetnames:
@@ -31,10 +37,24 @@ def read_sheet(
             raise ImportFileError(
                 source, [Problem(source, sheet, f"no sheet named '{sheet}' (sheets: {names})")]
             )
-        rows = [
-            (number, [cell_value(value) for value in values])
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
+        try:
+            rows = [
+                (number, [cell_value(value) for value in values])
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+            ]
+        except ImportFileError:
+            raise
+        except Exception:  # a damaged sheet: cut-off XML, a number cell that is not a number...
+            raise ImportFileError(
+                source,
+                [
+                    Problem(
+                        source,
+                        worksheet.title,
+                        "the sheet is damaged and cannot be read; re-save it in Excel",
+                    )
+                ],
+            ) from None
     finally:
         workbook.close()
     if not rows:

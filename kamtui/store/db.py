@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from kamtui.core.errors import DatabaseError
-from kamtui.store.schema import APP_ID, CORE_TABLES, MIGRATIONS, SCHEMA_VERSION
+from kamtui.store.schema import APP_ID, MIGRATIONS, SCHEMA_VERSION, tables_of_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -195,14 +195,18 @@ def _inspect_read_only(path: Path, shown: str) -> int:
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{shown}: cannot be opened as a database ({exc}); it was left untouched") from None
+        raise DatabaseError(
+            f"{shown}: cannot be opened as a database ({exc}); it was left untouched"
+        ) from None
     refused = True
     try:
         version = _inspect(conn, shown)
         refused = False
         return version
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched") from None
+        raise DatabaseError(
+            f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched"
+        ) from None
     finally:
         conn.close()
         if refused and has_wal and not had_shm:
@@ -234,11 +238,12 @@ def _check_file(path: Path, shown: str) -> None:
 def _inspect(conn: sqlite3.Connection, shown: str) -> int:
     """The file's kamtui schema version (0 for a blank SQLite file); refuse anything else. Reads only."""
     try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        entries = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{shown}: is not a kamtui database ({exc}); it was left untouched") from None
-    if not tables:
-        return 0
+    if not entries:
+        return 0  # a blank SQLite file: nothing of anybody's is in it
+    tables = {name for kind, name in entries if kind == "table"}
     if "meta" not in tables:
         raise DatabaseError(
             f"{shown}: is an SQLite database of another application (no kamtui 'meta' table); it was left untouched"
@@ -249,18 +254,29 @@ def _inspect(conn: sqlite3.Connection, shown: str) -> int:
         )
     except sqlite3.OperationalError:
         rows = {}
-    if rows.get("app") != APP_ID or not all(t in tables for t in CORE_TABLES):
+    if rows.get("app") != APP_ID:
         raise DatabaseError(
             f"{shown}: is an SQLite database of another application (meta.app is not 'kamtui'); it was left untouched"
         )
     try:
         version = int(rows.get("schema_version", ""))
     except ValueError:
-        raise DatabaseError(f"{shown}: has an unreadable schema_version in its meta table") from None
+        version = -1
+    if version < 1:
+        raise DatabaseError(
+            f"{shown}: is a damaged kamtui database (unreadable schema_version in its meta table); "
+            "it was left untouched"
+        )
     if version > SCHEMA_VERSION:
         raise DatabaseError(
             f"{shown}: has schema version {version}, newer than this kamtui understands ({SCHEMA_VERSION}); "
             "upgrade kamtui to open it. The file was left untouched"
+        )
+    missing = [t for t in tables_of_version(version) if t not in tables]
+    if missing:
+        raise DatabaseError(
+            f"{shown}: is a damaged kamtui database (missing table{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}); it was left untouched"
         )
     return version
 

@@ -6,6 +6,8 @@ one transaction; ``meta.schema_version`` records the last one applied.
 
 from __future__ import annotations
 
+import re
+
 APP_ID = "kamtui"
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -106,5 +108,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 
 SCHEMA_VERSION = max(MIGRATIONS)
 
-# Tables a kamtui database of any version has; used to tell a kamtui file from another app's.
-CORE_TABLES = ("meta", "assessments", "respondents", "answers")
+
+def tables_of_version(version: int) -> list[str]:
+    """The tables a kamtui database at ``version`` must have (those its migrations created)."""
+    names = []
+    for number in sorted(MIGRATIONS):
+        if number > version:
+            break
+        for statement in MIGRATIONS[number]:
+            match = re.match(r"\s*CREATE TABLE (?:IF NOT EXISTS )?(\w+)", statement)
+            if match:
+                names.append(match.group(1))
+    return names

@@ -1,0 +1,98 @@
+-- An empty kamtui database of schema version 1, as `sqlite3 kamtui.db .dump` prints it.
+-- Not a bad input itself: the db/*.sql cases are applied on top of it (see manifest.toml).
+BEGIN TRANSACTION;
+CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            owner TEXT,
+            effort REAL CHECK (effort IS NULL OR effort >= 0),
+            segment TEXT,
+            ref TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+CREATE TABLE answers (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            indicator TEXT NOT NULL,
+            value INTEGER CHECK (value IS NULL OR value BETWEEN 1 AND 5),
+            status TEXT CHECK (status IS NULL OR status IN ('rated', 'na', 'unknown')),
+            comment TEXT,
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, indicator),
+            CHECK ((status = 'rated') = (value IS NOT NULL))
+        );
+CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            programme TEXT,
+            survey_id TEXT NOT NULL,
+            survey_version INTEGER NOT NULL,
+            survey_title TEXT NOT NULL,
+            survey_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+INSERT INTO "meta" VALUES('app','kamtui');
+INSERT INTO "meta" VALUES('schema_version','1');
+INSERT INTO "meta" VALUES('created_at','2024-01-01T00:00:00Z');
+CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (assessment_id, name)
+        );
+CREATE TABLE run_results (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            account TEXT NOT NULL,
+            owner TEXT,
+            segment TEXT,
+            ref TEXT,
+            rank INTEGER NOT NULL,
+            overall REAL,
+            attractiveness REAL,
+            strength REAL,
+            quadrant TEXT,
+            coverage REAL NOT NULL,
+            p_top_k REAL,
+            rank_p5 INTEGER,
+            rank_p95 INTEGER,
+            effort REAL,
+            selected INTEGER NOT NULL,
+            values_json TEXT NOT NULL,
+            normalised_json TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+        );
+CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            criteria_set TEXT NOT NULL,
+            criteria_json TEXT NOT NULL,
+            weights_json TEXT NOT NULL,
+            params_json TEXT NOT NULL,
+            binding_json TEXT NOT NULL,
+            kamtui_version TEXT NOT NULL,
+            note TEXT
+        );
+CREATE TABLE scores (
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            criterion TEXT NOT NULL,
+            value REAL NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, criterion)
+        );
+CREATE TABLE weights (
+            criteria_set TEXT NOT NULL,
+            criterion TEXT NOT NULL,
+            points REAL NOT NULL CHECK (points >= 0),
+            source TEXT NOT NULL DEFAULT 'manual',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (criteria_set, criterion)
+        );
+CREATE INDEX answers_by_indicator ON answers(indicator);
+COMMIT;
