@@ -7,6 +7,7 @@ and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,9 +15,39 @@ import click
 from kamtui import __version__
 from kamtui.commands.common import KamGroup, resolve_db
 
+# Sub-commands are imported when used: `kamtui` alone opens the app without loading them all.
+SUBCOMMANDS = {
+    "survey": ("kamtui.commands.survey", "survey"),
+    "healthcheck": ("kamtui.commands.healthcheck", "healthcheck"),
+    "demo": ("kamtui.commands.demo", "demo"),
+    "criteria": ("kamtui.commands.criteria", "criteria"),
+    "accounts": ("kamtui.commands.accounts", "accounts"),
+    "weights": ("kamtui.commands.weights", "weights"),
+    "rank": ("kamtui.commands.rank", "rank"),
+    "runs": ("kamtui.commands.rank", "runs"),
+    "export": ("kamtui.commands.export", "export"),
+}
+
+
+class KamCli(KamGroup):
+    """The root group: every sub-command in SUBCOMMANDS (and app.COMMANDS) loaded on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from kamtui.commands.app import COMMANDS
+
+        return sorted({*super().list_commands(ctx), *SUBCOMMANDS, *(c.name for c in COMMANDS if c.name)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in SUBCOMMANDS:
+            module_name, attribute = SUBCOMMANDS[cmd_name]
+            return getattr(importlib.import_module(module_name), attribute)
+        from kamtui.commands.app import COMMANDS
+
+        return next((c for c in COMMANDS if c.name == cmd_name), None) or super().get_command(ctx, cmd_name)
+
 
 @click.group(
-    cls=KamGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+    cls=KamCli, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @click.option("--db", "db", metavar="PATH", envvar=None, help="Database file for every sub-command.")
 @click.version_option(__version__, prog_name="kamtui")
@@ -28,25 +59,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
         from kamtui.commands.app import open_app
 
         open_app(resolve_db(ctx, None))
-
-
-def _register() -> None:
-    from kamtui.commands import accounts, app, criteria, demo, export, healthcheck, rank, survey, weights
-
-    cli.add_command(survey.survey)
-    cli.add_command(healthcheck.healthcheck)
-    cli.add_command(demo.demo)
-    cli.add_command(criteria.criteria)
-    cli.add_command(accounts.accounts)
-    cli.add_command(weights.weights)
-    cli.add_command(rank.rank)
-    cli.add_command(rank.runs)
-    cli.add_command(export.export)
-    for command in app.COMMANDS:
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from kamtui.core.criteria import CriteriaSet, Criterion
 from kamtui.core.errors import InvalidValueError, Problem
 from kamtui.core.healthcheck import ANSWER_CHOICES, parse_answer_value
-from kamtui.core.numbers import magnitude_problem, number_hint, parse_number
+from kamtui.core.numbers import MAX_MAGNITUDE, magnitude_problem, number_hint, parse_number
 from kamtui.core.survey import Survey
 from kamtui.store.accounts import AccountUpdate
 from kamtui.store.healthchecks import AnswerRow
-from kamtui.tabular import Table, cell_text, raise_if_problems, read_table
+from kamtui.tabular import Cell, Table, cell_text, raise_if_problems, read_table
 
 ANSWER_COLUMNS = ("respondent", "role", "indicator", "value", "comment")
 ANSWER_REQUIRED = ("respondent", "indicator", "value")
@@ -189,76 +191,142 @@ def read_accounts(
         problems.append(Problem(source, "1", "missing required column 'account' (the account's name)"))
     raise_if_problems(source, problems)
 
+    return _account_rows(table, fields, criteria_at, decimal_comma)
+
+
+def _account_rows(
+    table: Table, fields: dict[int, str], criteria_at: dict[int, Criterion], decimal_comma: bool
+) -> list[AccountUpdate]:
+    """Validate the rows column by column (numbers converted and range-checked by numpy in one go), then
+    assemble the accounts. Only cells the fast check flags go through the per-cell code that words the
+    message, so a file with problems lists exactly what a cell-by-cell check would, in row order."""
+    source = table.source
+    numbers = [number for number, _ in table.rows]
+    columns = list(zip(*(cells for _, cells in table.rows), strict=True)) if table.rows else []
+    found: list[tuple[int, int, int, Problem]] = []  # (row index, phase, position, problem)
+    bad_rows: set[int] = set()
+
+    def flag(index: int, phase: int, position: int, message: str) -> None:
+        header = table.header[position] if phase else "account"
+        found.append((index, phase, position, Problem(source, f"{numbers[index]}:{header}", message)))
+        bad_rows.add(index)
+
     name_at = next(p for p, f in fields.items() if f == "account")
+    names = _texts(columns[name_at]) if columns else []
     seen: dict[str, int] = {}
-    updates: list[AccountUpdate] = []
-    for number, cells in table.rows:
-        name = cell_text(cells[name_at])
-        row_ok = True
+    for index, name in enumerate(names):
         if not name:
-            problems.append(Problem(source, f"{number}:account", "empty: every row needs the account's name"))
-            row_ok = False
+            flag(index, 0, name_at, "empty: every row needs the account's name")
         elif name in seen:
-            problems.append(
-                Problem(source, f"{number}:account", f"duplicate account '{name}' (also on row {seen[name]})")
-            )
-            row_ok = False
+            flag(index, 0, name_at, f"duplicate account '{name}' (also on row {seen[name]})")
         else:
-            seen[name] = number
-        account_fields: dict[str, object] = {}
-        for position, field_name in fields.items():
-            if field_name == "account":
-                continue
-            raw = cells[position]
-            text = cell_text(raw)
-            header = table.header[position]
-            if field_name == "effort":
-                if not text:
-                    account_fields["effort"] = None
-                    continue
-                value = raw if isinstance(raw, float) else parse_number(text, decimal_comma=decimal_comma)
-                if value is None or value < 0 or magnitude_problem(value):
-                    problems.append(
-                        Problem(
-                            source,
-                            f"{number}:{header}",
-                            f"expected the KAM effort in FTE, {number_hint(decimal_comma)} >= 0; found '{text}'",
-                        )
-                    )
-                    row_ok = False
-                else:
-                    account_fields["effort"] = value
-            else:
-                account_fields[field_name] = text or None
-        values: dict[str, float | None] = {}
-        for position, criterion in criteria_at.items():
-            raw = cells[position]
-            text = cell_text(raw)
-            header = table.header[position]
-            if not text:
-                values[criterion.id] = None
-                continue
-            value = raw if isinstance(raw, float) else parse_number(text, decimal_comma=decimal_comma)
-            if value is None:
-                problems.append(
-                    Problem(
-                        source,
-                        f"{number}:{header}",
-                        f"expected {criterion_expectation(criterion, decimal_comma)}; found text '{text}'",
-                    )
-                )
-                row_ok = False
-                continue
-            reason = magnitude_problem(value) or criterion.check_value(value)
-            if reason:
-                problems.append(Problem(source, f"{number}:{header}", f"{reason}; found {text}"))
-                row_ok = False
-                continue
-            values[criterion.id] = value
-        if row_ok:
-            updates.append(AccountUpdate(name=name, fields=account_fields, values=values))
-    raise_if_problems(source, problems)
-    return updates
+            seen[name] = numbers[index]
+
+    field_values: dict[str, list[object]] = {}
+    for position, field_name in fields.items():
+        if field_name == "account":
+            continue
+        column = columns[position] if columns else ()
+        if field_name != "effort":
+            field_values[field_name] = [text or None for text in _texts(column)]
+            continue
+        values, suspects = _numbers(column, decimal_comma, lambda v: (v < 0) | (np.abs(v) > MAX_MAGNITUDE))
+        for index in suspects:
+            value, message = _effort_cell(column[index], decimal_comma)
+            values[index] = value
+            if message:
+                flag(index, 1, position, message)
+        field_values["effort"] = values
+
+    criterion_values: dict[str, list[float | None]] = {}
+    for position, criterion in criteria_at.items():
+        column = columns[position] if columns else ()
+        values, suspects = _numbers(column, decimal_comma, _out_of_range(criterion))
+        for index in suspects:
+            value, message = _criterion_cell(column[index], criterion, decimal_comma)
+            values[index] = value
+            if message:
+                flag(index, 2, position, message)
+        criterion_values[criterion.id] = values
+
+    found.sort(key=lambda item: item[:3])
+    raise_if_problems(source, [problem for *_, problem in found])
+    field_names = list(field_values)
+    criterion_ids = list(criterion_values)
+    field_rows = zip(*field_values.values(), strict=True) if field_values else iter(lambda: (), None)
+    value_rows = zip(*criterion_values.values(), strict=True) if criterion_values else iter(lambda: (), None)
+    return [
+        AccountUpdate(
+            name=name,
+            fields=dict(zip(field_names, f, strict=True)),
+            values=dict(zip(criterion_ids, v, strict=True)),
+        )
+        for name, f, v in zip(names, field_rows, value_rows, strict=False)
+    ]
+
+
+def _texts(column: tuple[Cell, ...]) -> list[str]:
+    return [cell.strip() if cell.__class__ is str else cell_text(cell) for cell in column]
+
+
+def _numbers(
+    column: tuple[Cell, ...], decimal_comma: bool, out_of_range
+) -> tuple[list[float | None], list[int]]:
+    """(values with None for blanks, indices of cells the per-cell check must look at).
+
+    Plain numbers convert in one numpy call; a column numpy cannot read (thousands separators, text,
+    --decimal-comma) is handed to the per-cell check whole. Cells that came out non-finite although
+    something was written (``nan``, ``inf``) or that ``out_of_range`` flags are handed over too.
+    """
+    size = len(column)
+    if decimal_comma:
+        return [None] * size, list(range(size))
+    try:
+        array = np.array([cell if cell else "nan" for cell in column], dtype=np.float64)
+    except (ValueError, TypeError):  # text, thousands separators, "  " blanks: cell by cell
+        return [None] * size, list(range(size))
+    with np.errstate(invalid="ignore"):
+        suspect = out_of_range(array)
+        missing = np.flatnonzero(~np.isfinite(array))
+    if missing.size:  # blank cells became NaN; a written "nan" or "inf" must be looked at
+        suspect[[i for i in missing.tolist() if column[i] != ""]] = True
+    values = [None if value != value else value for value in array.tolist()]
+    return values, np.flatnonzero(suspect).tolist()
+
+
+def _out_of_range(criterion: Criterion):
+    """A vectorised twin of Criterion.check_value plus the magnitude limit: True where a cell needs a look."""
+    lo, hi = criterion.scale if criterion.scale is not None else (-np.inf, np.inf)
+    log = criterion.kind == "number" and criterion.is_log
+
+    def check(values: np.ndarray) -> np.ndarray:
+        bad = (np.abs(values) > MAX_MAGNITUDE) | (values < lo) | (values > hi)
+        return bad | (values < 0) if log else bad
+
+    return check
+
+
+def _effort_cell(raw: Cell, decimal_comma: bool) -> tuple[float | None, str | None]:
+    text = cell_text(raw)
+    if not text:
+        return None, None
+    value = raw if isinstance(raw, float) else parse_number(text, decimal_comma=decimal_comma)
+    if value is None or value < 0 or magnitude_problem(value):
+        return None, f"expected the KAM effort in FTE, {number_hint(decimal_comma)} >= 0; found '{text}'"
+    return value, None
+
+
+def _criterion_cell(raw: Cell, criterion: Criterion, decimal_comma: bool) -> tuple[float | None, str | None]:
+    text = cell_text(raw)
+    if not text:
+        return None, None
+    value = raw if isinstance(raw, float) else parse_number(text, decimal_comma=decimal_comma)
+    if value is None:
+        return None, f"expected {criterion_expectation(criterion, decimal_comma)}; found text '{text}'"
+    reason = magnitude_problem(value) or criterion.check_value(value)
+    if reason:
+        return None, f"{reason}; found {text}"
+    return value, None
 
 
 def criterion_expectation(criterion: Criterion, decimal_comma: bool) -> str:

@@ -79,7 +79,7 @@ def read_csv(path: Path, source: str) -> Table:
     records: list[tuple[int, list[Cell]]] = []
     try:
         for number, row in enumerate(reader, start=1):
-            records.append((number, list(row)))
+            records.append((number, row))
     except csv.Error as exc:
         where = f"{len(records) + 1}"
         raise ImportFileError(source, [Problem(source, where, f"not valid CSV ({exc})")]) from None
@@ -106,6 +106,14 @@ def cell_text(cell: Cell) -> str:
     return cell.strip()
 
 
+def _blank(cells: list[Cell]) -> bool:
+    """True when a row holds nothing but blanks (text rows are joined and stripped in one go)."""
+    try:
+        return not "".join(cells).strip()  # type: ignore[arg-type]
+    except TypeError:  # a worksheet row with numbers in it
+        return not any(cell_text(cell) for cell in cells)
+
+
 def _table(source: str, header: list[str], rows: list[tuple[int, list[Cell]]]) -> Table:
     header = [h.strip() for h in header]
     while header and not header[-1]:
@@ -118,16 +126,20 @@ def _table(source: str, header: list[str], rows: list[tuple[int, list[Cell]]]) -
     kept = []
     problems = []
     for number, cells in rows:
-        if not any(cell_text(cell) for cell in cells):
+        if _blank(cells):
             continue  # blank line
-        extra = [c for c in cells[width:] if cell_text(c)]
-        if extra:
-            problems.append(
-                Problem(
-                    source, f"{number}", f"has {len(cells)} cells but the header names only {width} columns"
+        if len(cells) != width:
+            extra = [c for c in cells[width:] if cell_text(c)]
+            if extra:
+                problems.append(
+                    Problem(
+                        source,
+                        f"{number}",
+                        f"has {len(cells)} cells but the header names only {width} columns",
+                    )
                 )
-            )
-        kept.append((number, [*(c for c in cells[:width]), *[""] * (width - len(cells))]))
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        kept.append((number, cells))
     if problems:
         raise ImportFileError(source, problems)
     return Table(source, header, kept)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from kamtui.core.errors import InvalidValueError, NotFoundError
 from kamtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ACCOUNT_FIELDS = ("owner", "effort", "segment", "ref")
 
@@ -25,7 +27,7 @@ class AccountRecord:
     values: dict[str, float]  # criterion id -> value; missing criteria are absent
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AccountUpdate:
     """An account as read from a file: only the fields and criteria present in the file are set.
 
@@ -177,6 +179,8 @@ def remove_account(store: Store, name: str) -> None:
 
 def load_matrix(store: Store, criterion_ids: Sequence[str]) -> Matrix:
     """All accounts as an n x m float matrix over ``criterion_ids`` (NaN where a value is missing)."""
+    import numpy as np
+
     accounts = list_accounts(store)
     column = {criterion: j for j, criterion in enumerate(criterion_ids)}
     values = np.full((len(accounts), len(criterion_ids)), np.nan)

@@ -10,6 +10,7 @@ small ``BEGIN IMMEDIATE`` transaction, retried when another process holds the lo
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import sqlite3
@@ -21,8 +22,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from kamtui.core.errors import DatabaseError
 from kamtui.store.schema import APP_ID, MIGRATIONS, SCHEMA_VERSION, tables_of_version
@@ -38,12 +37,24 @@ def now() -> str:
 
 
 class Store:
-    """An open kamtui database. ``db`` is the sqlite-utils view for reads; writes go through ``write()``."""
+    """An open kamtui database. Writes go through ``write()``: one BEGIN IMMEDIATE transaction each.
+
+    The writes use the standard library's sqlite3 directly: sqlite-utils' own ``with conn:`` blocks
+    commit whatever transaction is open, which would break all-or-nothing imports. ``db`` gives the
+    sqlite-utils view of the same connection for exploring the file; it is imported only when asked
+    for, because sqlite-utils imports numpy and that alone would add ~100 ms to opening the app.
+    """
 
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+
+    @functools.cached_property
+    def db(self):
+        """The sqlite-utils Database over this connection (for reads and introspection)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -55,7 +66,9 @@ class Store:
         self.close()
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        return [dict(row) for row in self.db.query(sql, params)]
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
