@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "rank": ("kamtui.commands.rank", "rank"),
     "runs": ("kamtui.commands.rank", "runs"),
     "export": ("kamtui.commands.export", "export"),
+    "serve": ("kamtui.commands.serve", "serve"),
 }
 
 
