@@ -199,6 +199,72 @@ def _passes_as_is(value: object) -> bool:
     return False
 
 
+class FastRows:
+    """Many rows of one column layout for a WRITE-ONLY sheet: the cells :func:`append_row` gives, faster.
+
+    ``styles`` names one style per column (None: General); ``formulas`` are the indexes of columns whose
+    values are formula text (``"=SUM(A1:B1)"``, written as by :func:`set_formula`). Each styled or formula
+    column keeps one cell, its named style resolved once, refilled for every row: a write-only sheet
+    serialises a row's cells inside ``append``, so the cell is free again when it returns (a normal-mode
+    sheet keeps the cells it is given, hence the refusal). int and float values (and bool in a styled
+    column) take a fast path, plain in unstyled columns as :func:`append_row` passes them; every other
+    value goes through :func:`set_value` in a fresh cell, so text is exactly as safe as with
+    :func:`append_row`. Unlike :func:`append_row`, a missing value (None, NaN, infinity) in a styled column
+    leaves the cell out rather than writing an empty styled one. Used for the 100,000-account selection
+    export.
+    """
+
+    def __init__(self, ws: Any, styles: Sequence[str | None], formulas: Iterable[int] = ()) -> None:
+        from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+        if not isinstance(ws, WriteOnlyWorksheet):
+            raise TypeError("FastRows needs a write-only worksheet (Workbook(write_only=True))")
+        self.ws = ws
+        self.styles = list(styles)
+        formula_columns = set(formulas)
+        self._plan: list[tuple[Cell | None, bool, str | None]] = [
+            (
+                make_cell(ws, None, style) if style is not None or index in formula_columns else None,
+                index in formula_columns,
+                style,
+            )
+            for index, style in enumerate(self.styles)
+        ]
+
+    def append(self, values: Sequence[object]) -> None:
+        """Append one row (one value per column)."""
+        if len(values) != len(self._plan):
+            raise ValueError(f"expected {len(self._plan)} values, got {len(values)}")
+        ws = self.ws
+        row: list[object] = []
+        add = row.append
+        isfinite = math.isfinite
+        for (cell, formula, style), value in zip(self._plan, values, strict=True):
+            kind = type(value)
+            if value is None:
+                add(None)
+            elif kind is float or kind is int:
+                if kind is float and not isfinite(value):  # type: ignore[arg-type]
+                    add(None)
+                elif cell is None:
+                    add(value)
+                else:
+                    cell._value = value
+                    cell.data_type = "n"
+                    add(cell)
+            elif cell is None:  # an unstyled column: as append_row
+                add(value if _passes_as_is(value) else make_cell(ws, value))
+            elif formula:
+                add(set_formula(cell, value))  # type: ignore[arg-type]
+            elif kind is bool:
+                cell._value = value
+                cell.data_type = "b"
+                add(cell)
+            else:  # text, dates, numpy numbers...: the general rules, in a cell of its own
+                add(make_cell(ws, value, style))
+        ws.append(row)
+
+
 # ---------------------------------------------------------------------------------------------- styles
 
 TITLE = "kam title"

@@ -15,8 +15,6 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 from kamtui.excel.common import safe_text
 
 from .corpus import BASE
@@ -164,16 +162,6 @@ ACCOUNTS = {  # account: (owner, segment, ref)
 }
 
 
-def selection_export_available() -> bool:
-    try:
-        from kamtui.cli import cli as group
-        from kamtui.excel import selection_workbook  # noqa: F401
-    except ImportError:
-        return False
-    export = group.commands.get("export")
-    return export is not None and "selection" in getattr(export, "commands", {})
-
-
 def hostile_criteria(tmp_path: Path) -> Path:
     lines = [f'id = "hostile"\ntitle = "{CRITERIA_TITLE}"\n']
     for index, (name, group) in enumerate(
@@ -187,7 +175,6 @@ def hostile_criteria(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.skipif(not selection_export_available(), reason="selection export not yet available")
 def test_selection_workbook_keeps_every_user_text_as_text(cli, db_path, tmp_path):
     criteria = hostile_criteria(tmp_path)
     assert cli("criteria", "validate", criteria).code == 0
