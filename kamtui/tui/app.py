@@ -29,6 +29,24 @@ from kamtui.tui.themes import (
 THEME_META_KEY = "theme"
 THEME_ALIASES = {"default": DEFAULT_THEME, "projector": PROJECTOR_THEME}
 REFRESH_SECONDS = 2.0
+SELECTION_COMMANDS = (
+    (
+        "Accounts",
+        "Account selection: the accounts matrix, edit values, import a file (a on Home)",
+        "app.accounts",
+    ),
+    (
+        "Weights",
+        "Account selection: criteria weights, pairwise comparison, live ranking (w on Home)",
+        "app.weights",
+    ),
+    (
+        "Ranking",
+        "Account selection: ranked accounts, limits, pins, save and export (k on Home)",
+        "app.ranking",
+    ),
+    ("Portfolio", "Account selection: the attractiveness x strength matrix (p on Home)", "app.portfolio"),
+)
 
 
 class KamApp(App[None]):
@@ -87,6 +105,44 @@ class KamApp(App[None]):
         from kamtui.tui.screens.results import ResultsScreen
 
         self.push_screen(ResultsScreen(assessment_id, compare=compare))
+
+    # -- account selection -----------------------------------------------------------------------------
+
+    def _open_selection(self, screen: Screen) -> None:
+        """Open a selection screen; from another selection screen it replaces that one (Esc goes back)."""
+        from kamtui.tui.screens.selection_screens import SELECTION_SCREENS
+
+        if isinstance(self.screen, SELECTION_SCREENS):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_accounts(self) -> None:
+        """The accounts matrix: edit values, add, rename, remove, import."""
+        from kamtui.tui.screens.accounts import AccountsScreen
+
+        if not isinstance(self.screen, AccountsScreen):
+            self._open_selection(AccountsScreen())
+
+    def action_weights(self, focus: str = "weights") -> None:
+        """Weights and the live ranking (focus on the weights, or on the ranking)."""
+        from kamtui.tui.screens.selection import SelectionScreen
+
+        if isinstance(self.screen, SelectionScreen):
+            self.screen.query_one("#weights" if focus == "weights" else "#ranking").focus()
+        else:
+            self._open_selection(SelectionScreen(focus))
+
+    def action_ranking(self) -> None:
+        """The ranking (with the weights beside it)."""
+        self.action_weights("ranking")
+
+    def action_portfolio(self) -> None:
+        """The attractiveness x strength portfolio."""
+        from kamtui.tui.screens.portfolio import PortfolioScreen
+
+        if not isinstance(self.screen, PortfolioScreen):
+            self._open_selection(PortfolioScreen())
 
     def action_home(self) -> None:
         """Back to the list of assessments."""
@@ -150,6 +206,8 @@ class KamApp(App[None]):
                 "Create a healthcheck assessment (title, programme, survey)",
                 partial(self.run_action, "app.new_assessment"),
             )
+        for title, help_text, action in SELECTION_COMMANDS:
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
         yield SystemCommand(
             "Toggle projector theme",
             "High contrast and larger spacing for workshops (F2 or t); remembered in the database",

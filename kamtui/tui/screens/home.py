@@ -16,6 +16,7 @@ from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.widgets.account_summary import AccountSummary
+from kamtui.tui.widgets.selection_summary import SelectionSummary
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,16 @@ Below: how many candidate accounts and selection runs the database holds.
             "results",
         ),
         ("Delete assessment", "Delete the highlighted assessment with its answers (d)", "delete"),
-    )
+    )  # the account-selection screens (a, w, k, p) come from the app's palette commands
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_assessment", "New"),
         Binding("o", "open", "Open", key_display="Enter/o"),
         Binding("r", "results", "Results"),
         Binding("d", "delete", "Delete"),
+        Binding("a", "app.accounts", "Accounts", show=False, id="kam.home.accounts"),
+        Binding("w", "app.weights", "Weights", show=False, id="kam.home.weights"),
+        Binding("k", "app.ranking", "Ranking", show=False, id="kam.home.ranking"),
+        Binding("p", "app.portfolio", "Portfolio", show=False, id="kam.home.portfolio"),
     ]
 
     def __init__(self) -> None:
@@ -108,7 +113,7 @@ Below: how many candidate accounts and selection runs the database holds.
             table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="home-empty")
-            yield AccountSummary(id="account-summary", classes="panel")
+            yield SelectionSummary(id="account-summary", classes="panel")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,491 @@
+"""Weights and ranking on one screen: change a weight on the left, watch the ranking move on the right.
+
+Weights are committed as they change (``save_points`` / ``reset_points``). The ranking re-ranks at once
+with a prepared :class:`~kamtui.tui.screens.selection_state.LiveRanking`; robustness (P(top K), rank
+interval) and a capacity pick come from a thread worker running the engine (``rank_accounts``) on the same
+weights, parameters and accounts; a newer change cancels the previous worker (``exclusive=True``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+import numpy as np
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from kamtui.core.errors import InvalidValueError, KamError
+from kamtui.tui.errors import call_ui, guarded, reported
+from kamtui.tui.screens.base import KamScreen
+from kamtui.tui.screens.selection_state import (
+    LiveRanking,
+    View,
+    load_selection,
+    merge_robustness,
+    session_for,
+    view_of_ranking,
+)
+from kamtui.tui.widgets.ranking_table import RankingTable
+from kamtui.tui.widgets.weights_panel import WeightsPanel
+
+NUDGE = 1.0
+ROBUST_DELAY = 0.2  # seconds of quiet before robustness starts: a burst of keys runs it once
+BINDING_NAMES = {"top_k": "K", "capacity": "capacity"}
+
+
+def binding_label(binding: list[str] | None) -> str:
+    if binding is None:
+        return "…"
+    if not binding:
+        return "none"
+    return ", ".join(
+        f"cap of {b.split(':', 1)[1]}" if b.startswith("per_kam:") else BINDING_NAMES.get(b, b)
+        for b in binding
+    )
+
+
+def parse_points(text: str) -> float:
+    cleaned = text.strip().replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise InvalidValueError(f"points are a number >= 0, not '{text.strip()}'") from None
+    if not (value >= 0 and value < float("inf")):
+        raise InvalidValueError(f"points are a number >= 0, not '{text.strip()}'")
+    return value
+
+
+class SelectionScreen(KamScreen):
+    HELP_TITLE = "Weights and ranking"
+    HELP_TEXT = """
+Left: the criteria of the active set with their weight in points, drawn as a bar, and each criterion's
+share of the total (the weight the scoring uses). + and - nudge the highlighted criterion by one point,
+Enter types its points, r resets the set's defaults, c asks the pairwise (AHP) comparisons. Every change
+is saved at once.
+
+Right: the accounts ranked by overall score (0-10) with the score bar, attractiveness, strength, the
+portfolio quadrant, P(K) = the chance of being in the top K when the weights wobble (1000 samples around
+them, seed 0), and Ranks = the 5th-95th percentile rank. ✓ marks the selected accounts (· while the pick
+is being solved); + and × are accounts pinned in or out (i and x). The line above the table names the
+limit that binds the pick. l sets K, the total KAM capacity (FTE) and the cap per KAM; [ and ] change K.
+
+s saves the ranking as a selection run (weights, parameters, seed and results frozen); e saves it and
+exports the selection workbook for Excel.
+"""
+    PALETTE = (
+        ("Nudge weight up", "One more point for the highlighted criterion (+)", "nudge(1)"),
+        ("Nudge weight down", "One point less for the highlighted criterion (-)", "nudge(-1)"),
+        ("Type weight", "Type the points of the highlighted criterion (Enter)", "type_points"),
+        ("Reset weights", "Back to the criteria set's default points (r)", "reset_weights"),
+        (
+            "Pairwise comparison (AHP)",
+            "Weights from pairwise comparisons, with the consistency ratio (c)",
+            "ahp",
+        ),
+        ("Selection limits", "K, total capacity and cap per KAM (l)", "limits"),
+        ("Include account", "Always select the highlighted account (i)", "pin('include')"),
+        ("Exclude account", "Never select the highlighted account (x)", "pin('exclude')"),
+        ("Save run", "Freeze this ranking as a selection run (s)", "save_run"),
+        ("Export selection workbook", "Save the run and write the Excel workbook (e)", "export"),
+        ("Back", "Back to the previous screen (Esc)", "back"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("plus,equals_sign", "nudge(1)", "+1 pt", key_display="+", id="kam.weights.up"),
+        Binding("minus", "nudge(-1)", "-1 pt", key_display="-", id="kam.weights.down"),
+        Binding("r", "reset_weights", "Reset", id="kam.weights.reset"),
+        Binding("c", "ahp", "Pairwise", id="kam.weights.ahp"),
+        Binding("tab", "switch_focus", "Weights/Ranking", show=False, id="kam.selection.focus"),
+        Binding("l", "limits", "Limits", id="kam.ranking.limits"),
+        Binding(
+            "left_square_bracket", "top_k(-1)", "K-1", key_display="[", show=False, id="kam.ranking.k-down"
+        ),
+        Binding(
+            "right_square_bracket", "top_k(1)", "K+1", key_display="]", show=False, id="kam.ranking.k-up"
+        ),
+        Binding("i", "pin('include')", "Include", id="kam.ranking.include"),
+        Binding("x", "pin('exclude')", "Exclude", id="kam.ranking.exclude"),
+        Binding("s", "save_run", "Save run", id="kam.ranking.save"),
+        Binding("e", "export", "Export", id="kam.ranking.export"),
+        Binding("p", "app.portfolio", "Portfolio", id="kam.ranking.portfolio"),
+        Binding("a", "app.accounts", "Accounts", show=False, id="kam.ranking.accounts"),
+        Binding("escape", "back", "Back", key_display="Esc", id="kam.selection.back"),
+    ]
+
+    def __init__(self, focus: str = "weights") -> None:
+        super().__init__()
+        self.start_focus = focus
+        self.live: LiveRanking | None = None
+        self.points: dict[str, float] = {}
+        self.view: View | None = None
+        self.full: tuple[tuple, View] | None = None  # (key, engine view) of the last finished worker
+        self.last_run: int | None = None
+        self.last_export = None
+        self.timings: list[float] = []  # seconds from a weight change to the table redrawn (live part)
+
+    # -- layout --------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="selection-body"):
+            with Vertical(id="weights-side", classes="panel"):
+                yield Static("Weights (points · share)", classes="panel-title")
+                yield WeightsPanel(id="weights")
+                yield Static("", id="weights-note")
+            with Vertical(id="ranking-side"):
+                with Horizontal(id="ranking-top"):
+                    yield Static("", id="ranking-status")
+                    yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="ranking-busy")
+                yield RankingTable(id="ranking")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_header("Weights and ranking")
+        self.query_one("#ranking-busy", ProgressBar).display = False
+        self.query_one("#weights" if self.start_focus == "weights" else "#ranking").focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_switch_focus(self) -> None:
+        weights = self.query_one(WeightsPanel)
+        (self.query_one(RankingTable) if weights.has_focus else weights).focus()
+
+    # -- loading -------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="selection-load", exit_on_error=False)
+    def load(self) -> None:
+        from kamtui.ranking import points_source
+
+        app = self.kam
+        with reported(app), app.thread_store() as store:
+            criteria, matrix, points = load_selection(store)
+            sources = points_source(store, criteria)
+            live = LiveRanking(criteria, matrix)
+            app.call_from_thread(self._loaded, live, points, sources)
+
+    def _loaded(self, live: LiveRanking, points: dict[str, float], sources: dict[str, str]) -> None:
+        self.live = live
+        self.points = points
+        self.set_header("Weights and ranking", live.criteria.title)
+        self.query_one(WeightsPanel).show(live.criteria, points, sources)
+        table = self.query_one(RankingTable)
+        table.message = "No accounts yet: add or import them on the Accounts screen (a)."
+        self.rerank()
+
+    # -- the live ranking ----------------------------------------------------------------------------
+
+    def point_vector(self) -> np.ndarray:
+        assert self.live is not None
+        return np.array([self.points[c] for c in self.live.criteria.ids], dtype=float)
+
+    def _key(self) -> tuple:
+        session = session_for(self.app)
+        return (tuple(self.point_vector().tolist()), session.limits.params())
+
+    def rerank(self) -> None:
+        """Re-rank now with the live ranker; start the robustness worker for the same weights."""
+        if self.live is None:
+            return
+        started = time.perf_counter()
+        session = session_for(self.app)
+        params = session.limits.params()
+        points = self.point_vector()
+        view = self.live.view(points, params)
+        key = (tuple(points.tolist()), params)
+        if self.full is not None and self.full[0] == key:
+            view = merge_robustness(view, self.full[1])
+        self._show(view)
+        self.timings.append(time.perf_counter() - started)
+        if len(self.live):
+            self._busy(True, "robustness…")
+            self.robustness(key, self.live)
+
+    def _show(self, view: View) -> None:
+        session = session_for(self.app)
+        self.view = view
+        table = self.query_one(RankingTable)
+        table.set_pins(session.limits.include, session.limits.exclude)
+        table.show(view, keep=session.highlighted or table.highlighted)
+        session.highlighted = table.highlighted
+        self._status()
+
+    def _status(self) -> None:
+        view = self.view
+        session = session_for(self.app)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if view is None or self.live is None:
+            self.query_one("#ranking-status", Static).update("")
+            return
+        text.append(session.limits.describe(), style="bold")
+        chosen = [r for r in view.rows if r.selected]
+        pending = any(r.selected is None for r in view.rows)
+        if pending:
+            text.append(" · picking…")
+        else:
+            effort = sum(r.effort or 0.0 for r in chosen)
+            text.append(f" · {len(chosen)} selected, {effort:g} FTE")
+        text.append(" · binding: ")
+        text.append(binding_label(view.binding), style="bold")
+        self.query_one("#ranking-status", Static).update(text)
+        total = sum(self.points.values())
+        note = self.query_one("#weights-note", Static)
+        if total > 0:
+            note.update(Text(f"total {total:g} points", style="dim"))
+
+    def _busy(self, busy: bool, label: str = "") -> None:
+        bar = self.query_one("#ranking-busy", ProgressBar)
+        bar.display = busy
+        bar.tooltip = label or None
+
+    @work(thread=True, exclusive=True, group="selection-robust", exit_on_error=False)
+    def robustness(self, key: tuple, live: LiveRanking) -> None:
+        from kamtui.ranking import rank_accounts
+
+        app = self.kam
+        worker = get_current_worker()
+        points = dict(zip(live.criteria.ids, key[0], strict=True))
+        time.sleep(ROBUST_DELAY)  # a newer change cancels this worker meanwhile: then nothing is computed
+        if worker.is_cancelled:
+            return
+        try:
+            with reported(app):
+                ranking = rank_accounts(app.store, live.criteria, key[1], points=points, matrix=live.matrix)
+                if not worker.is_cancelled:
+                    app.call_from_thread(self._robust_done, key, view_of_ranking(ranking, live.names))
+        finally:
+            if not worker.is_cancelled:
+                call_ui(app, self._busy, False)
+
+    def _robust_done(self, key: tuple, full: View) -> None:
+        self.full = (key, full)
+        if self.live is None or self._key() != key or self.view is None:
+            return
+        self._show(merge_robustness(self.view, full))
+
+    @on(RankingTable.Highlighted, "#ranking")
+    def _highlighted(self, event: RankingTable.Highlighted) -> None:
+        session_for(self.app).highlighted = event.account
+
+    # -- weights -------------------------------------------------------------------------------------
+
+    def _criterion(self) -> str | None:
+        criterion = self.query_one(WeightsPanel).current
+        if criterion is None:
+            self.notify("No criteria loaded yet.", severity="warning")
+        return criterion
+
+    def set_points(self, changes: dict[str, float], source: str = "manual") -> None:
+        """Commit new points for some criteria and re-rank (all zero is refused, nothing written)."""
+        from kamtui.store.weights import save_points
+
+        assert self.live is not None
+        new = {**self.points, **changes}
+        if not any(v > 0 for v in new.values()):
+            raise InvalidValueError("at least one criterion needs points above zero; nothing was changed")
+        save_points(self.kam.store, self.live.criteria.id, changes, source)
+        self.points = new
+        panel = self.query_one(WeightsPanel)
+        panel.show(self.live.criteria, new, {**panel.sources, **dict.fromkeys(changes, source)})
+        session_for(self.app).generation += 1
+        self.rerank()
+
+    def action_nudge(self, step: int) -> None:
+        criterion = self._criterion()
+        if criterion is None:
+            return
+        self.set_points({criterion: max(0.0, self.points[criterion] + step * NUDGE)})
+
+    def action_type_points(self) -> None:
+        from kamtui.tui.screens.selection_dialogs import ValueModal
+
+        criterion = self._criterion()
+        if criterion is None or self.live is None:
+            return
+        name = self.live.criteria.by_id[criterion].name
+        current = self.points[criterion]
+
+        @guarded
+        def done(screen: SelectionScreen, value: float | None) -> None:
+            if value is not None:
+                screen.set_points({criterion: value})
+
+        self.app.push_screen(
+            ValueModal(
+                f"Weight of {name}",
+                "Points (0 or more; shares are points / total):",
+                f"{current:g}",
+                parse_points,
+            ),
+            lambda value: done(self, value),
+        )
+
+    def action_reset_weights(self) -> None:
+        from kamtui.tui.screens.confirm import ConfirmModal
+
+        if self.live is None:
+            return
+        criteria = self.live.criteria
+
+        @guarded
+        def done(screen: SelectionScreen, confirmed: bool | None) -> None:
+            if confirmed:
+                from kamtui.store.weights import reset_points
+
+                reset_points(screen.kam.store, criteria.id)
+                screen.points = {c.id: c.weight for c in criteria.criteria}
+                screen.query_one(WeightsPanel).show(
+                    criteria, screen.points, dict.fromkeys(criteria.ids, "default")
+                )
+                session_for(screen.app).generation += 1
+                screen.notify(f"Weights reset to the defaults of '{criteria.id}'.")
+                screen.rerank()
+
+        self.app.push_screen(
+            ConfirmModal("Reset weights?", f"Back to the default points of '{criteria.title}'?", "Reset"),
+            lambda ok: done(self, ok),
+        )
+
+    def action_ahp(self) -> None:
+        from kamtui.tui.screens.ahp_wizard import AhpWizard
+
+        if self.live is None:
+            return
+
+        @guarded
+        def done(screen: SelectionScreen, weights: dict[str, float] | None) -> None:
+            if weights:
+                screen.set_points({c: w * 100.0 for c, w in weights.items()}, source="ahp")
+                screen.notify("Weights from the pairwise comparisons applied.")
+
+        self.app.push_screen(AhpWizard(self.live.criteria), lambda weights: done(self, weights))
+
+    # -- limits and pins -----------------------------------------------------------------------------
+
+    def _apply_limits(self, **changes) -> None:
+        """Change the limits; a refused combination (e.g. a pin without a score) is undone and reported."""
+        from dataclasses import replace
+
+        session = session_for(self.app)
+        before = session.limits
+        session.limits = replace(before, **changes)
+        try:
+            session.limits.params()
+            if self.live is not None:
+                self.live.view(self.point_vector(), session.limits.params())  # raises what the pick refuses
+        except KamError:
+            session.limits = before
+            raise
+        self.rerank()
+
+    def action_limits(self) -> None:
+        from kamtui.tui.screens.selection_dialogs import LimitsModal
+
+        limits = session_for(self.app).limits
+
+        @guarded
+        def done(screen: SelectionScreen, values) -> None:
+            if values is not None:
+                top_k, capacity, per_kam = values
+                screen._apply_limits(top_k=top_k, capacity=capacity, per_kam=per_kam)
+
+        self.app.push_screen(
+            LimitsModal(limits.top_k, limits.capacity, limits.per_kam), lambda values: done(self, values)
+        )
+
+    def action_top_k(self, step: int) -> None:
+        limits = session_for(self.app).limits
+        self._apply_limits(top_k=max(1, limits.top_k + step))
+
+    def action_pin(self, kind: str) -> None:
+        account = self.query_one(RankingTable).highlighted
+        if account is None:
+            self.notify("No account highlighted in the ranking.", severity="warning")
+            return
+        limits = session_for(self.app).limits
+        include, exclude = list(limits.include), list(limits.exclude)
+        chosen, other = (include, exclude) if kind == "include" else (exclude, include)
+        if account in chosen:
+            chosen.remove(account)
+            message = f"'{account}' is no longer pinned."
+        else:
+            chosen.append(account)
+            if account in other:
+                other.remove(account)
+            message = f"'{account}' is always {'selected' if kind == 'include' else 'left out'}."
+        self._apply_limits(include=tuple(include), exclude=tuple(exclude))
+        self.notify(message)
+
+    # -- runs and export -----------------------------------------------------------------------------
+
+    def action_save_run(self) -> None:
+        if self.live is None or not len(self.live):
+            self.notify("No accounts to rank yet.", severity="warning")
+            return
+        self._busy(True, "saving…")
+        self.save(self._key(), self.live, export=False)
+
+    def action_export(self) -> None:
+        try:
+            from kamtui.excel.selection_workbook import write_selection_workbook  # noqa: F401
+        except ImportError:
+            self.notify(
+                "Export not available: the selection workbook is not part of this build.", severity="warning"
+            )
+            return
+        if self.live is None or not len(self.live):
+            self.notify("No accounts to rank yet.", severity="warning")
+            return
+        self._busy(True, "exporting…")
+        self.query_one("#ranking-status", Static).update(
+            Text("Exporting the selection workbook…", style="bold")
+        )
+        self.save(self._key(), self.live, export=True)
+
+    @work(thread=True, group="selection-save", exit_on_error=False)
+    def save(self, key: tuple, live: LiveRanking, export: bool) -> None:
+        from datetime import datetime
+
+        from kamtui.ranking import load_run, rank_accounts, save_run
+
+        app = self.kam
+        try:
+            with reported(app), app.thread_store() as store:
+                points = dict(zip(live.criteria.ids, key[0], strict=True))
+                ranking = rank_accounts(store, live.criteria, key[1], points=points, matrix=live.matrix)
+                run_id = save_run(store, ranking)
+                saved = load_run(store, run_id)
+                path = None
+                if export:
+                    from kamtui.excel.common import export_path
+                    from kamtui.excel.selection_workbook import write_selection_workbook
+
+                    now = datetime.now().astimezone()
+                    path = export_path("selection", f"run {run_id} {saved.criteria.id}", None, now)
+                    write_selection_workbook(saved, path, exported_at=now)
+                app.call_from_thread(self._saved, key, saved, path)
+        finally:
+            call_ui(app, self._busy, False)
+            call_ui(app, self._status)
+
+    def _saved(self, key: tuple, saved, path) -> None:
+        self.last_run = saved.run_id
+        session_for(self.app).generation += 1
+        if self.live is not None:
+            full = view_of_ranking(saved, self.live.names)
+            self.full = (key, full)
+            if self._key() == key:
+                self._show(full)
+        if path is not None:
+            self.last_export = path
+            self.notify(f"Run {saved.run_id} exported to {path}", title="Workbook written", timeout=12)
+        else:
+            self.notify(f"Ranking saved as run {saved.run_id}.")
