@@ -16,7 +16,6 @@ from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.widgets.account_summary import AccountSummary
-from kamtui.tui.widgets.selection_summary import SelectionSummary
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ Below: how many candidate accounts and selection runs the database holds.
             table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="home-empty")
-            yield SelectionSummary(id="account-summary", classes="panel")
+            yield AccountSummary(id="account-summary", classes="panel")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+# The keys on Home that open the selection screens, shown in the panel.
+KEYS = (("a", "accounts"), ("w", "weights"), ("k", "ranking"), ("p", "portfolio"))
+
 
 class AccountSummary(Static):
     """Shows the counts of the ``accounts`` and ``runs`` tables (None: still counting)."""
@@ -34,5 +37,10 @@ class AccountSummary(Static):
             text.append(f"{accounts} account{'s' if accounts != 1 else ''}")
             text.append(" · ")
             text.append(f"{runs} selection run{'s' if runs != 1 else ''}")
-            text.append("   (selection screens: next release)", style="dim")
+        text.append("   ")
+        for position, (key, label) in enumerate(KEYS):
+            if position:
+                text.append(" · ", style="dim")
+            text.append(key, style="bold")
+            text.append(f" {label}", style="dim")
         self.update(text)
