@@ -57,7 +57,11 @@ class Tmux:
         time.sleep(PAUSE)
 
     def type(self, text: str) -> None:
+        # Wait until the app shows what was typed, then a little more, so that the next key never
+        # arrives in the same read as the text (Textual takes such a burst for a paste, and a pasted
+        # Enter does not submit an input) - however slowly a loaded machine runs the app.
         self.run("send-keys", "-t", "kam", "-l", text)
+        self.wait_for(text)
         time.sleep(PAUSE)
 
     def pid(self) -> int:
