@@ -11,7 +11,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from openpyxl import load_workbook
 
 from kamtui.excel import common as xl
 from kamtui.excel import selection_workbook as sw
+
+from .libreoffice import convert, soffice_or_skip
 
 TOLERANCE = 1e-9
 
@@ -281,8 +282,8 @@ def test_names_owners_segments_starting_like_formulas_are_text(injected):
 
 
 def test_libreoffice_shows_the_names_as_typed(injected, tmp_path):
-    soffice = _soffice()
-    out = _convert(soffice, injected, "csv", tmp_path)  # the first sheet: Ranking
+    soffice_or_skip()
+    out = convert(injected, "csv", tmp_path)  # the first sheet: Ranking
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     names = {row[1] for row in rows[1:]}
@@ -294,49 +295,15 @@ def test_libreoffice_shows_the_names_as_typed(injected, tmp_path):
 # ---------------------------------------------------------------------------------------------- LibreOffice
 
 
-def _soffice() -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: the headless checks need it")
-    return soffice
-
-
-def _convert(soffice: str, path: Path, target: str, tmp_path: Path) -> Path:
-    out = tmp_path / f"converted-{target}"
-    profile = (tmp_path / "lo-profile").as_uri()
-    try:
-        proc = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                str(out),
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"LibreOffice did not convert {path.name} to {target} within 240 s")
-    converted = out / f"{path.stem}.{target.split(':')[0]}"
-    assert proc.returncode == 0, proc.stderr
-    assert converted.is_file() and converted.stat().st_size > 0, (proc.stdout, proc.stderr)
-    return converted
-
-
 def test_libreoffice_opens_it_without_repair(exported, tmp_path):
-    soffice = _soffice()
-    pdf = _convert(soffice, exported, "pdf", tmp_path)
+    soffice_or_skip()
+    pdf = convert(exported, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def _recalculated(soffice: str, path: Path, tmp_path: Path) -> list[tuple[str, float | None, int]]:
+def _recalculated(path: Path, tmp_path: Path) -> list[tuple[str, float | None, int]]:
     """LibreOffice loads the workbook (computing the formulas), saves it with values; the What-if rows."""
-    again = _convert(soffice, path, "xlsx", tmp_path / path.stem)
+    again = convert(path, "xlsx", tmp_path / path.stem)
     ws = load_workbook(again, data_only=True)["What-if"]
     rows = []
     for row in ws.iter_rows(min_row=sw.WHATIF_FIRST_ROW, max_col=3, values_only=True):
@@ -348,9 +315,9 @@ def _recalculated(soffice: str, path: Path, tmp_path: Path) -> list[tuple[str, f
 
 @pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")  # reading LibreOffice's file
 def test_whatif_formulas_recalculated_by_libreoffice_follow_a_weight_change(demo, exported, tmp_path):
-    soffice = _soffice()
+    soffice_or_skip()
     ranking = saved_run(demo, 1)
-    computed = _recalculated(soffice, exported, tmp_path)
+    computed = _recalculated(exported, tmp_path)
     assert [name for name, _, _ in computed] == [a.account for a in ranking.accounts]
     for (name, overall, rank), account in zip(computed, ranking.accounts, strict=True):
         assert close(overall, account.overall), name
@@ -374,7 +341,7 @@ def test_whatif_formulas_recalculated_by_libreoffice_follow_a_weight_change(demo
             store, ranking.criteria, Params(), points=dict(ranking.points) | {criterion: 60.0}
         )
     by_name = {a.account: a for a in expected.accounts}
-    moved = _recalculated(soffice, edited, tmp_path)
+    moved = _recalculated(edited, tmp_path)
     assert sum(rank != a.rank for (_, _, rank), a in zip(moved, ranking.accounts, strict=True)) > 5
     for name, overall, rank in moved:
         assert close(overall, by_name[name].overall), name
