@@ -25,6 +25,7 @@ BENCHMARKS = {
     "answers": "benchmarks.bench_answers",
     "excel": "benchmarks.bench_excel",
     "import": "benchmarks.bench_import",
+    "capacity": "benchmarks.bench_capacity",
 }
 
 

@@ -34,3 +34,13 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return user_data_dir() / "kamtui.db"
+
+
+def user_cache_dir() -> Path:
+    """The platform's per-user cache folder for kamtui (what may be lost without losing anything)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "kamtui" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "kamtui"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kamtui"

@@ -7,7 +7,9 @@ Rules:
   account without an overall score cannot be pinned.
 * Without an effort limit (no ``capacity`` and no ``per_kam``): the pinned accounts plus the best
   eligible accounts in ranking order (rank, then name) until ``top_k`` are selected. Pins count
-  toward K; with more pins than K, all pins (and nothing else) are selected.
+  toward K; with more pins than K, all pins (and nothing else) are selected. The ranking order is
+  ``scores.order``, so it follows the criteria set's ``rank_by`` (overall, or attractiveness: then an
+  eligible account without an attractiveness score comes after every account with one).
 * With ``capacity`` (total FTE) and/or ``per_kam`` (FTE cap for each owner): scipy.optimize.milp
   maximises the summed overall score of the selected accounts, x binary, subject to
   sum(effort * x) <= capacity, for each owner sum(effort * x) <= per_kam (accounts without an owner
@@ -19,8 +21,11 @@ Rules:
   sum((n - position in order)^2) over the selected accounts, which prefers the better-ranked of two
   otherwise interchangeable accounts.
 * ``binding`` lists the limits that bind, as "capacity", "top_k" and "per_kam:<owner>": a limit binds
-  when solving again without it raises the total score by more than 1e-9 (per-KAM caps are checked
-  only for owners that still have an unselected eligible account).
+  when it alone stops a move that would raise the total score by more than 1e-9 (adding an unselected
+  account, or swapping it for a selected one that scores less), so lifting it would raise the total
+  (kamtui.core.capacity_binding). Without an effort limit, K binds when an eligible account is left out.
+* Speed: accounts that no best pick needs are removed before the solve (kamtui.core.capacity_prune),
+  and the solver's stray C output is kept off stdout (kamtui.core.quiet).
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kamtui.core.capacity_binding import binding_limits
+from kamtui.core.capacity_prune import removable
 from kamtui.core.errors import InvalidValueError
+from kamtui.core.quiet import silenced_stdout
 from kamtui.core.selection import MIN_COVERAGE, THRESHOLD_SLACK, Scores
 
 BINDING_GAIN = 1e-9  # a limit binds when lifting it raises the total score by more than this
@@ -160,46 +168,70 @@ def select(
         per_kam=per_kam,
         top_k=k,
     )
-    x, total, optimum, exact = _solve(problem, tie_break=True)
+    x, total, exact = _solve(problem)
     if not exact:
         notes.append("the solver stopped at its time limit: the pick may not be the best possible")
     chosen = np.zeros(n, dtype=bool)
     chosen[variables[x]] = True
 
-    binding = []
-    limits: list[tuple[str, dict]] = []
-    if capacity is not None:
-        limits.append(("capacity", {"capacity": None}))
-    limits.append(("top_k", {"top_k": len(variables)}))
-    if per_kam is not None:
-        open_owners = sorted({owner_list[i] for i in np.flatnonzero(candidates & ~chosen)} - {None})
-        limits.extend((f"per_kam:{owner}", {"uncapped": owner}) for owner in open_owners)
-    for label, change in limits:
-        _, _, relaxed, _ = _solve(_relax(problem, **change), tie_break=False)
-        if relaxed > optimum + BINDING_GAIN:
-            binding.append(label)
+    binding = binding_limits(
+        x,
+        problem.score,
+        problem.effort,
+        problem.owner_of,
+        problem.pinned,
+        problem.top_k,
+        capacity,
+        per_kam,
+        FTE_SLACK,
+    )
     return Selection(chosen, binding, total, float(efforts[chosen].sum()), notes)
 
 
-def _relax(problem: _Problem, **change: object) -> _Problem:
-    if "uncapped" in change:
-        owner = change["uncapped"]
-        owners = [None if o == owner else o for o in problem.owner_of]
-        return _Problem(**{**problem.__dict__, "owner_of": owners})
-    return _Problem(**{**problem.__dict__, **change})
+def _solve(problem: _Problem) -> tuple[np.ndarray, float, bool]:
+    """Best selection (bool per variable), its total score, and whether the solver proved optimality.
+    Accounts that no best selection needs are left out of the solve first (kamtui.core.capacity_prune)."""
+    keep = ~removable(
+        problem.score,
+        problem.preference,
+        problem.effort,
+        problem.owner_of,
+        problem.pinned,
+        problem.top_k,
+        problem.capacity,
+        problem.per_kam,
+        FTE_SLACK,
+    )
+    if keep.all():
+        return _solve_all(problem)
+    reduced = _Problem(
+        variables=problem.variables[keep],
+        pinned=problem.pinned[keep],
+        score=problem.score[keep],
+        preference=problem.preference[keep],
+        effort=problem.effort[keep],
+        owner_of=[o for o, k in zip(problem.owner_of, keep, strict=True) if k],
+        capacity=problem.capacity,
+        per_kam=problem.per_kam,
+        top_k=problem.top_k,
+    )
+    x_kept, total, exact = _solve_all(reduced)
+    x = np.zeros(problem.variables.size, dtype=bool)
+    x[np.flatnonzero(keep)[x_kept]] = True
+    return x, total, exact
 
 
-def _solve(problem: _Problem, tie_break: bool) -> tuple[np.ndarray, float, float, bool]:
-    """Best selection (bool per variable), its total score, the best total (before the tie-break,
-    which may give up to ~1e-7 of it), and whether the solver proved optimality."""
+def _solve_all(problem: _Problem) -> tuple[np.ndarray, float, bool]:
+    """The two solves: the best total, then the best ranking order among picks within BINDING_GAIN of it.
+    A limit that no choice of the candidates can exceed is left out of the model."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     count = problem.variables.size
     if count == 0:
-        return np.zeros(0, dtype=bool), 0.0, 0.0, True
+        return np.zeros(0, dtype=bool), 0.0, True
     rows: list[np.ndarray] = []
     upper: list[float] = []
-    if problem.capacity is not None:
+    if problem.capacity is not None and problem.effort.sum() > problem.capacity:
         rows.append(problem.effort)
         upper.append(problem.capacity + FTE_SLACK * max(1.0, problem.capacity))
     if problem.top_k < count:
@@ -208,15 +240,16 @@ def _solve(problem: _Problem, tie_break: bool) -> tuple[np.ndarray, float, float
     if problem.per_kam is not None:
         owners = np.array([o if o is not None else "" for o in problem.owner_of], dtype=object)
         for owner in sorted({o for o in problem.owner_of if o is not None}):
-            rows.append(np.where(owners == owner, problem.effort, 0.0))
-            upper.append(problem.per_kam + FTE_SLACK * max(1.0, problem.per_kam))
+            row = np.where(owners == owner, problem.effort, 0.0)
+            if row.sum() > problem.per_kam:
+                rows.append(row)
+                upper.append(problem.per_kam + FTE_SLACK * max(1.0, problem.per_kam))
     lower_bounds = problem.pinned.astype(np.float64)
     bounds = Bounds(lower_bounds, np.ones(count))
     integrality = np.ones(count)
-    # presolve off: HiGHS prints a stray debug line on stdout when a presolved solution fails to map
-    # back (HighsMipSolverData::transformNewIntegerFeasibleSolution, HiGHS issue #2783), which
-    # would corrupt `kamtui rank --json`; these knapsacks are small enough to solve unreduced
-    options = {"mip_rel_gap": 0.0, "time_limit": _TIME_LIMIT, "presolve": False}
+    # HiGHS prints stray debug lines with C printf (HighsMipSolverData::..., HiGHS issue #2783) whatever
+    # its options say: the solve runs with descriptor 1 silenced (kamtui.core.quiet), presolve on.
+    options = {"mip_rel_gap": 0.0, "time_limit": _TIME_LIMIT, "disp": False}
 
     def run(objective: np.ndarray, extra: list[tuple[np.ndarray, float, float]]):
         constraints = []
@@ -224,23 +257,24 @@ def _solve(problem: _Problem, tie_break: bool) -> tuple[np.ndarray, float, float
             constraints.append(LinearConstraint(np.array(rows), -np.inf, np.array(upper)))
         for row, lo, hi in extra:
             constraints.append(LinearConstraint(row[None, :], lo, hi))
-        result = milp(
-            objective, integrality=integrality, bounds=bounds, constraints=constraints, options=options
-        )
+        with silenced_stdout():
+            result = milp(
+                objective, integrality=integrality, bounds=bounds, constraints=constraints, options=options
+            )
         if result.x is None:
             raise InvalidValueError(f"no selection fits the limits ({result.message})")
         return result.x > 0.5, result.status == 0
 
+    if not rows:  # nothing limits the pick: every candidate (scores are >= 0; each adds preference)
+        return np.ones(count, dtype=bool), float(problem.score.sum()), True
     x, exact = run(-problem.score * _OBJECTIVE_SCALE, [])
-    optimum = total = float(problem.score[x].sum())
-    if tie_break:
-        floor = total - BINDING_GAIN * max(1.0, abs(total))
-        preferred, exact_tie = run(-problem.preference, [(problem.score, floor, np.inf)])
-        better = float(problem.score[preferred].sum())
-        if better >= floor:
-            x, total, exact = preferred, better, exact and exact_tie
-            optimum = max(optimum, better)
-    return x, total, optimum, exact
+    total = float(problem.score[x].sum())
+    floor = total - BINDING_GAIN * max(1.0, abs(total))
+    preferred, exact_tie = run(-problem.preference, [(problem.score, floor, np.inf)])
+    better = float(problem.score[preferred].sum())
+    if better >= floor:
+        x, total, exact = preferred, better, exact and exact_tie
+    return x, total, exact
 
 
 def _check_pins(

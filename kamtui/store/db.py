@@ -1,10 +1,12 @@
-"""Opening the kamtui database: checks that never touch a foreign file, pragmas, migrations, writes.
+"""Opening the kamtui database: one checked file per process, one connection per thread, small writes.
 
 Rules (DESIGN.md, "Storage"): WAL, a busy timeout and foreign keys on every connection; a
-``schema_version`` in ``meta`` with migrations on open; a file that is not a kamtui database, or is newer
-than this code, is refused with a clear message and left byte-for-byte untouched. Every write is one
-small ``BEGIN IMMEDIATE`` transaction, retried when another process holds the lock, so no
-"database is locked" ever reaches the user.
+``schema_version`` in ``meta`` with migrations on open; a file that is not a healthy kamtui database is
+refused with a clear message and left byte-for-byte untouched (:mod:`kamtui.store.checks`). Many
+processes share one file, so no code here opens or closes the file except through SQLite, and each thread
+keeps one connection to the file for its life (a Store is a handle on it). Every write is one small ``BEGIN IMMEDIATE``
+transaction, retried when another process holds the lock, so no "database is locked" reaches the user.
+Reads run outside any transaction, so each sees the latest commit of every process.
 """
 
 from __future__ import annotations
@@ -14,21 +16,20 @@ import functools
 import os
 import secrets
 import sqlite3
-import stat
-import time
-import urllib.parse
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kamtui.core.errors import DatabaseError
-from kamtui.store.schema import APP_ID, MIGRATIONS, SCHEMA_VERSION, tables_of_version
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 30_000
-LOCK_RETRIES = 50
+from kamtui.store import verified
+from kamtui.store.checks import check_path, inspect_read_only, inspect_schema, probe_writable
+from kamtui.store.connection import begin_immediate, configure, connect, retry_locked
+from kamtui.store.schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
 
 
 def now() -> str:
@@ -36,8 +37,107 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+IDLE_PER_THREAD = 4  # connections a thread keeps open to files it no longer has a Store on
+
+
+@dataclass
+class _Slot:
+    """A thread's connection to one database, with the number of open Stores using it."""
+
+    conn: sqlite3.Connection
+    users: int = 0
+    writing: int = 0
+
+
+_idle = threading.local()  # per thread: the databases whose connection waits unused, oldest first
+
+
+def _idle_slots() -> OrderedDict[int, _Database]:
+    slots = getattr(_idle, "slots", None)
+    if slots is None:
+        slots = _idle.slots = OrderedDict()
+    return slots
+
+
+class _Database:
+    """One database file (by device and inode) as this process uses it: one connection per thread.
+
+    A thread keeps its connection for its life (a thread pool's worker runs many tasks on one connection):
+    when its last Store on the file closes, the connection waits, unused, for the next one. Only a thread
+    that moves on to many other files closes its oldest waiting connections (IDLE_PER_THREAD), through
+    SQLite, which keeps the file's locks for the process's other connections.
+    While any connection is open in the process, the file has been checked and the process holds SQLite's
+    locks on it: another thread only connects. When none is open, the next open checks the file again
+    (cheaply when unchanged, see :mod:`kamtui.store.verified`), so a file replaced meanwhile is refused.
+    """
+
+    def __init__(self, identity: tuple[int, int]) -> None:
+        self.identity = identity
+        self.live = 0  # connections open in this process, all threads
+        self.lock = threading.Lock()
+        self.local = threading.local()
+
+    def slot(self) -> _Slot | None:
+        return getattr(self.local, "slot", None)
+
+    def acquire(self, path: Path, shown: str, st: os.stat_result) -> _Slot:
+        slot = self.slot()
+        if slot is None:
+            with self.lock:
+                first = self.live == 0
+                conn = _first_connection(path, shown, st) if first else _connection(path, shown)
+                self.live += 1
+            slot = self.local.slot = _Slot(conn)
+            if not first:
+                try:
+                    _recheck(slot, shown)
+                except BaseException:
+                    self.close_thread_connection()
+                    raise
+        elif slot.users == 0:
+            _recheck(slot, shown)  # a waiting connection: another process may have migrated the file since
+        _idle_slots().pop(id(self), None)
+        slot.users += 1
+        return slot
+
+    def release(self, slot: _Slot) -> None:
+        slot.users -= 1
+        if slot.users > 0 or self.slot() is not slot:
+            return
+        idle = _idle_slots()
+        idle[id(self)] = self
+        while len(idle) > IDLE_PER_THREAD:
+            _, oldest = idle.popitem(last=False)
+            oldest.close_thread_connection()
+
+    def close_thread_connection(self) -> None:
+        """Close this thread's connection (only when no Store of the thread uses it)."""
+        slot = self.slot()
+        if slot is None or slot.users > 0:
+            return
+        self.local.slot = None
+        _idle_slots().pop(id(self), None)
+        with self.lock:
+            self.live -= 1
+            slot.conn.close()
+
+
+_registry: dict[tuple[int, int], _Database] = {}
+_registry_lock = threading.Lock()
+
+
+def _database_for(st: os.stat_result) -> _Database:
+    identity = (st.st_dev, st.st_ino)
+    with _registry_lock:
+        database = _registry.get(identity)
+        if database is None:
+            database = _registry[identity] = _Database(identity)
+        return database
+
+
 class Store:
-    """An open kamtui database. Writes go through ``write()``: one BEGIN IMMEDIATE transaction each.
+    """This thread's handle on an open kamtui database. Writes go through ``write()``: one BEGIN IMMEDIATE
+    transaction each. ``close()`` releases the handle; the thread keeps its connection (see _Database).
 
     The writes use the standard library's sqlite3 directly: sqlite-utils' own ``with conn:`` blocks
     commit whatever transaction is open, which would break all-or-nothing imports. ``db`` gives the
@@ -45,9 +145,11 @@ class Store:
     for, because sqlite-utils imports numpy and that alone would add ~100 ms to opening the app.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, database: _Database, slot: _Slot):
         self.path = path
-        self.conn = conn
+        self._database = database
+        self._slot: _Slot | None = slot
+        self.conn = slot.conn
 
     @functools.cached_property
     def db(self):
@@ -57,7 +159,9 @@ class Store:
         return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
-        self.conn.close()
+        slot, self._slot = self._slot, None
+        if slot is not None:
+            self._database.release(slot)
 
     def __enter__(self) -> Store:
         return self
@@ -65,26 +169,48 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _fresh(self) -> sqlite3.Connection:
+        """The connection, outside any transaction left behind, so a read sees the latest commits."""
+        slot = self._slot
+        if slot is None:
+            raise DatabaseError(f"{self.path}: this database handle was closed")
+        if slot.writing == 0 and slot.conn.in_transaction:
+            slot.conn.rollback()
+        return slot.conn
+
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(sql, params)
+        cursor = self._fresh().execute(sql, params)
         names = [column[0] for column in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self._fresh().execute(sql, params).fetchone()
         return None if row is None else row[0]
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (any process) commits: a refresh that sees
+        the same number has nothing new to read."""
+        return int(self._fresh().execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is committed, or none of it."""
-        _begin_immediate(self.conn)
+        conn = self._fresh()
+        slot = self._slot
+        assert slot is not None
+        begin_immediate(conn)
+        slot.writing += 1
         try:
-            yield self.conn
+            yield conn
         except BaseException:
-            self.conn.rollback()
+            conn.rollback()
             raise
         else:
-            _retry_locked(self.conn.commit, self.conn)
+            retry_locked(conn.commit, conn, roll_back=False)
+        finally:
+            slot.writing -= 1
+            if conn.in_transaction and slot.writing == 0:
+                conn.rollback()  # a commit that failed for good
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
@@ -98,63 +224,64 @@ class Store:
             )
 
 
-def _is_locked(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _retry_locked(action, conn: sqlite3.Connection):
-    for attempt in range(LOCK_RETRIES):
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if not _is_locked(exc) or attempt == LOCK_RETRIES - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    return None
-
-
-def _begin_immediate(conn: sqlite3.Connection) -> None:
-    def begin() -> None:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            # A failed BEGIN may leave a stale read snapshot behind: roll back before trying again.
-            if conn.in_transaction:
-                conn.rollback()
-            raise
-
-    _retry_locked(begin, conn)
-
-
 def open_store(path: Path | str, *, create: bool = True) -> Store:
     """Open (creating if asked) a kamtui database, or raise DatabaseError leaving the file untouched."""
     path = Path(path).expanduser()
     shown = str(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         if not create:
             raise DatabaseError(f"{shown}: no such database file")
         _create(path, shown)
-    _check_file(path, shown)
-    version = _inspect_read_only(path, shown)
+    st = check_path(path, shown)
+    database = _database_for(st)
+    slot = database.acquire(path, shown, st)
+    return Store(path, database, slot)
+
+
+def _recheck(slot: _Slot, shown: str) -> None:
+    """The file is still a kamtui database this code understands (a newer kamtui may have migrated it)."""
+    if slot.conn.in_transaction:
+        slot.conn.rollback()
     try:
-        conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
-        )
+        inspect_schema(slot.conn, shown)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{shown}: cannot be used ({exc})") from None
+
+
+def _first_connection(path: Path, shown: str, st: os.stat_result) -> sqlite3.Connection:
+    """The process's first connection to the file: checked read-only, then opened, probed and migrated."""
+    version = inspect_read_only(path, shown, st)
+    conn = _connection(path, shown)
+    try:
+        if version:
+            probe_writable(conn, shown)
+        if version < SCHEMA_VERSION:
+            _migrate(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise DatabaseError(f"{shown}: cannot be used ({exc})") from None
+    except BaseException:
+        conn.close()
+        raise
+    verified.remember(path, st)
+    return conn
+
+
+def _connection(path: Path, shown: str) -> sqlite3.Connection:
+    try:
+        conn = connect(path, shown)
     except sqlite3.Error as exc:
         raise DatabaseError(f"{shown}: cannot be opened as a database ({exc})") from None
     conn.row_factory = sqlite3.Row
     try:
-        _configure(conn)
-        if version < SCHEMA_VERSION:
-            _migrate(conn, shown)
+        configure(conn)
     except sqlite3.Error as exc:
         conn.close()
         raise DatabaseError(f"{shown}: cannot be used ({exc})") from None
-    except DatabaseError:
+    except BaseException:
         conn.close()
         raise
-    return Store(path, conn)
+    return conn
 
 
 def _create(path: Path, shown: str) -> None:
@@ -170,7 +297,7 @@ def _create(path: Path, shown: str) -> None:
         conn = sqlite3.connect(temp, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
-            _migrate(conn, shown)
+            _migrate(conn)
         finally:
             conn.close()
         try:
@@ -191,120 +318,8 @@ def _create(path: Path, shown: str) -> None:
                 leftover.unlink()
 
 
-def _inspect_read_only(path: Path, shown: str) -> int:
-    """Read the file's kamtui schema version without changing anything beside or in it.
-
-    A read-write connection would checkpoint a pending WAL into a file we then refuse, so the check is
-    read-only. With no ``-wal`` file there is nothing to miss and ``immutable=1`` reads the main file
-    without creating any file. With a ``-wal`` the check uses ``mode=ro``, which may create a ``-shm``;
-    that one is removed only when the file is refused: another kamtui process may be using the ``-shm``
-    of a file we accept, and removing a live ``-wal`` or ``-shm`` would lose its commits.
-    """
-    shm = path.with_name(path.name + "-shm")
-    has_wal = path.with_name(path.name + "-wal").exists()
-    had_shm = shm.exists()
-    mode = "mode=ro" if has_wal else "mode=ro&immutable=1"
-    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?{mode}"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"{shown}: cannot be opened as a database ({exc}); it was left untouched"
-        ) from None
-    refused = True
-    try:
-        version = _inspect(conn, shown)
-        refused = False
-        return version
-    except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched"
-        ) from None
-    finally:
-        conn.close()
-        if refused and has_wal and not had_shm:
-            with contextlib.suppress(OSError):
-                shm.unlink()
-
-
-def _check_file(path: Path, shown: str) -> None:
-    if path.is_dir():
-        raise DatabaseError(f"{shown}: is a folder, expected a kamtui database file")
-    try:
-        st = path.stat()
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise DatabaseError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-    if st.st_size == 0:
-        raise DatabaseError(
-            f"{shown}: is an empty file, not a kamtui database; remove it or choose another --db path"
-        )
-    if head != SQLITE_MAGIC:
-        raise DatabaseError(
-            f"{shown}: is not a kamtui database (not an SQLite file); it was left untouched, choose another --db path"
-        )
-    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise DatabaseError(f"{shown}: is read-only; kamtui needs to write to it (check its permissions)")
-
-
-def _inspect(conn: sqlite3.Connection, shown: str) -> int:
-    """The file's kamtui schema version (0 for a blank SQLite file); refuse anything else. Reads only."""
-    try:
-        entries = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{shown}: is not a kamtui database ({exc}); it was left untouched") from None
-    if not entries:
-        return 0  # a blank SQLite file: nothing of anybody's is in it
-    tables = {name for kind, name in entries if kind == "table"}
-    if "meta" not in tables:
-        raise DatabaseError(
-            f"{shown}: is an SQLite database of another application (no kamtui 'meta' table); it was left untouched"
-        )
-    try:
-        rows = dict(
-            conn.execute("SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')").fetchall()
-        )
-    except sqlite3.OperationalError:
-        rows = {}
-    if rows.get("app") != APP_ID:
-        raise DatabaseError(
-            f"{shown}: is an SQLite database of another application (meta.app is not 'kamtui'); it was left untouched"
-        )
-    try:
-        version = int(rows.get("schema_version", ""))
-    except ValueError:
-        version = -1
-    if version < 1:
-        raise DatabaseError(
-            f"{shown}: is a damaged kamtui database (unreadable schema_version in its meta table); "
-            "it was left untouched"
-        )
-    if version > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"{shown}: has schema version {version}, newer than this kamtui understands ({SCHEMA_VERSION}); "
-            "upgrade kamtui to open it. The file was left untouched"
-        )
-    missing = [t for t in tables_of_version(version) if t not in tables]
-    if missing:
-        raise DatabaseError(
-            f"{shown}: is a damaged kamtui database (missing table{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}); it was left untouched"
-        )
-    return version
-
-
-def _configure(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    mode = _retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], conn)
-    if str(mode).lower() != "wal":
-        raise DatabaseError("cannot switch the database to WAL mode")
-    conn.execute("PRAGMA synchronous = NORMAL")
-
-
-def _migrate(conn: sqlite3.Connection, shown: str) -> None:
-    _begin_immediate(conn)
+def _migrate(conn: sqlite3.Connection) -> None:
+    begin_immediate(conn)
     try:
         # Another process may have migrated while we waited for the lock: read the version again.
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
