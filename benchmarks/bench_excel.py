@@ -1,6 +1,6 @@
 """Benchmark 5: the selection workbook of 100,000 ranked accounts against XlsxWriter and bare openpyxl.
 
-Three writers, same :class:`~kamtui.ranking.Ranking` (synthetic accounts on ``kam-default``, ~2%
+Three writers, same :class:`~kamtui.core.ranking.Ranking` (synthetic accounts on ``kam-default``, ~2%
 missing values, robustness with 200 samples), same sheets and rows:
 
 * kamtui ``kamtui.excel.selection_workbook.write_selection_workbook(ranking, target)``: Ranking (15

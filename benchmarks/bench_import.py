@@ -3,7 +3,7 @@
 The file: ``account, owner, effort`` and the 12 criteria of ``kam-default`` by id (11 ratings 1-10 with
 one decimal, a revenue in EUR), ~2% blank cells (missing values), UTF-8, comma-separated.
 
-* kamtui ``kamtui.imports.read_accounts(path, criteria)``: reads and decodes the file, sniffs the
+* kamtui ``kamtui.service.accounts.read_accounts_file(criteria, path)``: reads and decodes the file, sniffs the
   delimiter, numbers the rows as a spreadsheet does, maps the header onto the criteria, parses every
   number (with the decimal-comma rules), checks it against its criterion (scale, sign, magnitude) and
   duplicates, and returns one ``AccountUpdate`` per row (nothing is written to a database).
@@ -44,7 +44,7 @@ def csv_floats(path: Path) -> list[tuple]:
 
 def run(config: Config) -> Section:
     from benchmarks import data
-    from kamtui.imports import read_accounts
+    from kamtui.service.accounts import read_accounts_file
 
     section = Section(NAME)
     n = 5_000 if config.quick else 100_000
@@ -53,14 +53,14 @@ def run(config: Config) -> Section:
     with tempfile.TemporaryDirectory(prefix="kamtui-bench-import-") as tmp:
         path = data.write_accounts_csv(Path(tmp) / "accounts.csv", n)
         size = path.stat().st_size
-        accounts = read_accounts(path, criteria)
+        accounts = read_accounts_file(criteria, path)
         reference = csv_floats(path)
         assert len(accounts) == len(reference) == n
         first = accounts[0]
         assert first.name == reference[0][0]
         assert [first.values[c] for c in criteria.ids] == reference[0][3]
         timings = measure_interleaved(
-            {"kamtui": lambda: read_accounts(path, criteria), "csv": lambda: csv_floats(path)},
+            {"kamtui": lambda: read_accounts_file(criteria, path), "csv": lambda: csv_floats(path)},
             repeats=repeats,
             min_time=0,
         )

@@ -48,8 +48,9 @@ def accounts(n: int, seed: int = 0, missing: float = MISSING_SHARE):
 
 
 def ranking(n: int, seed: int = 0, samples: int = 200):
-    """A :class:`kamtui.ranking.Ranking` of ``n`` synthetic accounts, as ``kamtui rank`` builds it."""
-    from kamtui.ranking import Params, rank_accounts
+    """A :class:`kamtui.core.ranking.Ranking` of ``n`` synthetic accounts, as ``kamtui rank`` builds it."""
+    from kamtui.core.ranking import Params
+    from kamtui.service.ranking import rank as rank_accounts
     from kamtui.store.accounts import Matrix
 
     crit = criteria()

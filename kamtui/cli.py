@@ -19,6 +19,7 @@ from kamtui.commands.common import KamGroup, resolve_db
 SUBCOMMANDS = {
     "survey": ("kamtui.commands.survey", "survey"),
     "healthcheck": ("kamtui.commands.healthcheck", "healthcheck"),
+    "actions": ("kamtui.commands.actions", "actions"),
     "demo": ("kamtui.commands.demo", "demo"),
     "criteria": ("kamtui.commands.criteria", "criteria"),
     "accounts": ("kamtui.commands.accounts", "accounts"),
@@ -27,6 +28,7 @@ SUBCOMMANDS = {
     "runs": ("kamtui.commands.rank", "runs"),
     "export": ("kamtui.commands.export", "export"),
     "serve": ("kamtui.commands.serve", "serve"),
+    "participate": ("kamtui.commands.participate", "participate"),
 }
 
 

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import click
 
-from kamtui.commands.common import db_option, echo_json, open_db
-from kamtui.core.errors import InvalidValueError
+from kamtui.commands.common import criteria_option, db_option, echo_json, open_db
 
-criteria_option = click.option(
-    "--criteria",
-    "criteria_ref",
-    metavar="ID|FILE",
-    default=None,
-    help="Criteria set (default: the one last used with this database, else kam-default).",
-)
+__all__ = ["accounts", "criteria_option"]
 
 
 @click.group()
@@ -26,6 +19,22 @@ def accounts() -> None:
 @criteria_option
 @click.option("--decimal-comma", is_flag=True, help="Read 4.200.000 as 4200000 and 0,5 as 0.5.")
 @click.option("--sheet", default=None, help="Worksheet of an .xlsx file (default: the first).")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar='"FILE COLUMN=FIELD"',
+    help="Read a column as a field (account, owner, effort, segment, ref, a criterion id or name, keep or "
+    "ignore); remembered for the criteria set.",
+)
+@click.option(
+    "--extra",
+    type=click.Choice(["keep", "ignore"]),
+    default=None,
+    help="Columns that are no field nor criterion: keep them as account attributes, or ignore them "
+    "(the default, said in one line).",
+)
+@click.option("--keep-blank", is_flag=True, help="A blank cell keeps the stored value instead of clearing it.")
 @db_option
 @click.pass_context
 def import_(
@@ -34,20 +43,38 @@ def import_(
     criteria_ref: str | None,
     decimal_comma: bool,
     sheet: str | None,
+    maps: tuple[str, ...],
+    extra: str | None,
+    keep_blank: bool,
     db: str | None,
 ) -> None:
     """Import accounts from CSV/XLSX: all rows or none; re-importing updates accounts by name."""
-    from kamtui.imports import read_accounts
-    from kamtui.ranking import remember_criteria, resolve_criteria
-    from kamtui.store.accounts import apply_updates
+    from kamtui.service import accounts as service
+    from kamtui.service.criteria import remember_criteria, resolve_criteria
 
     with open_db(ctx, db) as store:
         criteria_set = resolve_criteria(store, criteria_ref)
-        updates = read_accounts(file, criteria_set, decimal_comma=decimal_comma, sheet=sheet)
-        created, updated = apply_updates(store, updates)
+        imported = service.import_accounts(
+            store,
+            criteria_set,
+            file,
+            decimal_comma=decimal_comma,
+            sheet=sheet,
+            maps=maps,
+            extra=extra,
+            keep_blank=keep_blank,
+        )
         remember_criteria(store, criteria_ref)
+    for note in imported.notes:
+        click.echo(f"note: {note}", err=True)
+    if imported.guesses:
+        click.echo(f"note: {imported.guesses}", err=True)
+    if imported.extras:
+        hint = " (keep them with --extra keep)" if extra is None and imported.ignored else ""
+        click.echo(f"note: {imported.extras}{hint}", err=True)
     click.echo(
-        f"imported {len(updates)} accounts ({created} new, {updated} updated) for criteria '{criteria_set.id}'"
+        f"imported {imported.accounts} accounts ({imported.created} new, {imported.updated} updated) "
+        f"for criteria '{imported.criteria}'"
     )
 
 
@@ -58,12 +85,13 @@ def import_(
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool, criteria_ref: str | None, db: str | None) -> None:
     """Accounts with owner, effort and their values."""
-    from kamtui.ranking import remember_criteria, resolve_criteria
-    from kamtui.store.accounts import list_accounts
+    from kamtui.service import accounts as service
+    from kamtui.service.criteria import remember_criteria, resolve_criteria
 
     with open_db(ctx, db) as store:
         criteria_set = resolve_criteria(store, criteria_ref)
-        records = list_accounts(store)
+        records = service.records(store)
+        attributes = service.attributes(store) if as_json else {}
         remember_criteria(store, criteria_ref)
     ids = criteria_set.ids
     if as_json:
@@ -77,6 +105,7 @@ def list_(ctx: click.Context, as_json: bool, criteria_ref: str | None, db: str |
                     "ref": r.ref,
                     "values": {c: r.values.get(c) for c in ids},
                     "other_values": {c: v for c, v in r.values.items() if c not in ids},
+                    "attributes": attributes.get(r.name, {}),
                 }
                 for r in records
             ]
@@ -85,7 +114,7 @@ def list_(ctx: click.Context, as_json: bool, criteria_ref: str | None, db: str |
     if not records:
         click.echo("no accounts yet: kamtui accounts import FILE")
         return
-    from kamtui.textreport import table
+    from kamtui.commands.text import table
 
     header = ["Account", "Owner", "Effort", *ids]
     rows = [[r.name, r.owner or "", _g(r.effort), *(_g(r.values.get(c)) for c in ids)] for r in records]
@@ -93,9 +122,9 @@ def list_(ctx: click.Context, as_json: bool, criteria_ref: str | None, db: str |
 
 
 def _g(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+    from kamtui.service.accounts import format_number
+
+    return "-" if value is None else format_number(float(value))
 
 
 @accounts.command("set", context_settings={"ignore_unknown_options": True})
@@ -116,36 +145,14 @@ def set_(
     db: str | None,
 ) -> None:
     """Set one value: CRITERION is a criterion id or name, or owner, effort, segment, ref. Blank clears it."""
-    from kamtui.core.numbers import number_hint, parse_number
-    from kamtui.imports import parse_value
-    from kamtui.ranking import remember_criteria, resolve_criteria
-    from kamtui.store.accounts import ACCOUNT_FIELDS, get_account, set_field, set_value
+    from kamtui.service import accounts as service
+    from kamtui.service.criteria import remember_criteria, resolve_criteria
 
     with open_db(ctx, db) as store:
-        get_account(store, account)
-        key = criterion.strip().lower()
-        if key in ACCOUNT_FIELDS:
-            stored: object = value.strip() or None
-            if key == "effort" and stored is not None:
-                stored = parse_number(value, decimal_comma=decimal_comma)
-                if stored is None or stored < 0:
-                    raise InvalidValueError(
-                        f"effort: expected the KAM effort in FTE, {number_hint(decimal_comma)} >= 0, got '{value}'"
-                    )
-            set_field(store, account, key, stored)
-            click.echo(f"saved: {account} {key} = {'' if stored is None else stored}")
-            return
         criteria_set = resolve_criteria(store, criteria_ref)
-        found = criteria_set.match_column(criterion)
-        if found is None:
-            raise InvalidValueError(
-                f"CRITERION: '{criterion}' is not a criterion of '{criteria_set.id}' "
-                f"({', '.join(criteria_set.ids)}) nor one of {', '.join(ACCOUNT_FIELDS)}"
-            )
-        parsed = parse_value(value, found, decimal_comma=decimal_comma)
-        set_value(store, account, found.id, parsed)
+        saved = service.set_cell(store, criteria_set, account, criterion, value, decimal_comma=decimal_comma)
         remember_criteria(store, criteria_ref)
-    click.echo(f"saved: {account} {found.id} = {'missing' if parsed is None else f'{parsed:g}'}")
+    click.echo(f"saved: {saved.account} {saved.column} = {saved.shown}")
 
 
 @accounts.command("remove")
@@ -154,10 +161,10 @@ def set_(
 @click.pass_context
 def remove(ctx: click.Context, account: str, db: str | None) -> None:
     """Remove an account and its values (saved runs keep their copy)."""
-    from kamtui.store.accounts import remove_account
+    from kamtui.service import accounts as service
 
     with open_db(ctx, db) as store:
-        remove_account(store, account)
+        service.remove(store, account)
     click.echo(f"removed: {account}")
 
 
@@ -168,8 +175,8 @@ def remove(ctx: click.Context, account: str, db: str | None) -> None:
 @click.pass_context
 def rename(ctx: click.Context, account: str, new_name: str, db: str | None) -> None:
     """Rename an account."""
-    from kamtui.store.accounts import rename_account
+    from kamtui.service import accounts as service
 
     with open_db(ctx, db) as store:
-        rename_account(store, account, new_name)
-    click.echo(f"renamed: {account} -> {new_name.strip()}")
+        stored = service.rename(store, account, new_name)
+    click.echo(f"renamed: {account} -> {stored}")

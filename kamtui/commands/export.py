@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import click
 
-from kamtui.commands.accounts import criteria_option
-from kamtui.commands.common import KamGroup, db_option, open_db
+from kamtui.commands.common import KamGroup, criteria_option, db_option, open_db
+from kamtui.commands.healthcheck import compare_choice, compare_options
+from kamtui.commands.rank import params_of, ranking_options
+from kamtui.core.healthcheck import DEFAULT_TARGET
 
 OUTPUT_HELP = (
     "Workbook file (.xlsx is added when missing) or existing folder "
@@ -26,38 +28,69 @@ def export() -> None:
 @export.command("healthcheck")
 @click.argument("assessment_id", metavar="ID", type=int)
 @click.option("-o", "--output", metavar="PATH", default=None, help=OUTPUT_HELP)
-@click.option("--compare", type=int, default=None, metavar="ID2", help="An earlier assessment for the trend.")
-@click.option("--target", type=click.IntRange(1, 5), default=4, show_default=True, help="Target level.")
+@compare_options
+@click.option(
+    "--target", type=click.IntRange(1, 5), default=DEFAULT_TARGET, show_default=True, help="Target level."
+)
+@click.option(
+    "--no-names",
+    "no_names",
+    is_flag=True,
+    help="Respondent codes instead of names, and roles below the minimum group size left out.",
+)
 @db_option
 @click.pass_context
 def healthcheck(
     ctx: click.Context,
     assessment_id: int,
     output: str | None,
-    compare: int | None,
+    compare: str,
+    no_compare: bool,
     target: int,
+    no_names: bool,
     db: str | None,
 ) -> None:
     """Healthcheck workbook of assessment ID (prints the path written).
 
-    Sheets: Summary (scores, levels, agreement, role means, trend, radar and bar charts), Indicators,
-    Answers (one column per respondent, comments as cell notes), Comments, Prescription and About.
+    Sheets: Summary (scores, levels, agreement, role means, trend, radar and bar charts), Elements (each
+    element's statements grouped below it: spread, agreement, role means, comments), Indicators, Answers
+    (one column per respondent, comments as cell notes), Comments, Prescription, Actions (the plan, and the
+    earlier assessment's actions beside the trend) and About. The trend compares with the programme's
+    previous assessment unless --compare names another (or none).
     """
-    from datetime import datetime
+    from kamtui.service.exports import export_healthcheck
 
-    from kamtui.excel.common import export_path
-    from kamtui.excel.healthcheck_workbook import write_healthcheck_workbook
-    from kamtui.store.healthchecks import list_respondents, load_answers, report_for
+    wanted = compare_choice(compare, no_compare)
+    with open_db(ctx, db) as store:
+        exported = export_healthcheck(
+            store, assessment_id, output, compare=wanted, target=target, no_names=no_names
+        )
+    click.echo(str(exported.path))
+
+
+@export.command("compare")
+@click.argument(
+    "assessment_ids", metavar="ID ID...", type=click.IntRange(1, 2**63 - 1), nargs=-1, required=True
+)
+@click.option("-o", "--output", metavar="PATH", default=None, help=OUTPUT_HELP)
+@click.option(
+    "--target", type=click.IntRange(1, 5), default=DEFAULT_TARGET, show_default=True, help="Target level."
+)
+@db_option
+@click.pass_context
+def compare(
+    ctx: click.Context, assessment_ids: tuple[int, ...], output: str | None, target: int, db: str | None
+) -> None:
+    """Assessments side by side as a workbook (prints the path written).
+
+    Sheets: Compare (elements x assessments, each score in its level's colour, the overall, a bar chart),
+    Differences (the largest, highest and lowest) and About.
+    """
+    from kamtui.service.exports import export_compare
 
     with open_db(ctx, db) as store:
-        report = report_for(store, assessment_id, target=target, compare=compare)
-        earlier = report_for(store, compare, target=target) if compare is not None else None
-        answers = load_answers(store, assessment_id)
-        respondents = list_respondents(store, assessment_id)
-    now = datetime.now().astimezone()
-    path = export_path("healthcheck", f"{assessment_id} {report.meta.get('title') or ''}", output, now)
-    write_healthcheck_workbook(report, answers, respondents, path, earlier, exported_at=now)
-    click.echo(str(path))
+        exported = export_compare(store, list(assessment_ids), output, target=target)
+    click.echo(str(exported.path))
 
 
 @export.command("selection")
@@ -71,6 +104,8 @@ def healthcheck(
 )
 @click.option("-o", "--output", metavar="PATH", default=None, help=OUTPUT_HELP)
 @criteria_option
+@ranking_options
+@click.option("--note", default=None, help="A note kept with the new run.")
 @db_option
 @click.pass_context
 def selection(
@@ -78,43 +113,44 @@ def selection(
     run_id: int | None,
     output: str | None,
     criteria_ref: str | None,
+    top_k: int,
+    capacity: float | None,
+    per_kam: float | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    samples: int,
+    seed: int,
+    note: str | None,
     db: str | None,
 ) -> None:
     """Account-selection workbook of a saved run (prints the path written).
 
-    Without --run the current accounts are ranked with the effective weights and the default parameters
-    and saved as a new run first (see: kamtui runs list), so every workbook traces back to a run.
-    Sheets: Ranking (an Excel table), Scores (raw and normalised values), Criteria, What-if (live formulas
-    over an editable points table), Portfolio (scatter chart) and About (run, parameters, method).
+    Without --run the current accounts are ranked with the effective weights and the ranking flags (the
+    same as `kamtui rank`), saved as a new run, and exported; if the workbook cannot be written, that run
+    is taken back. Sheets: Ranking (an Excel table), Scores (raw and normalised values), Criteria, What-if
+    (live formulas over an editable points table), Portfolio (scatter chart) and About (run, parameters,
+    method).
     """
-    from datetime import datetime
+    from kamtui.service.exports import export_selection
 
-    from kamtui.core.errors import NotFoundError
-    from kamtui.excel.common import export_path
-    from kamtui.excel.selection_workbook import write_selection_workbook
-    from kamtui.ranking import Params, load_run, rank_accounts, resolve_criteria, save_run
-    from kamtui.store.accounts import count_accounts
-
-    if run_id is not None and criteria_ref:
+    source = click.get_current_context().get_parameter_source
+    changed = [
+        name
+        for name in ("top_k", "capacity", "per_kam", "include", "exclude", "samples", "seed", "note")
+        if source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if run_id is not None and (criteria_ref or changed):
         raise click.UsageError(
-            "--criteria chooses the set for a new ranking; a saved run (--run) keeps its own"
+            "--criteria and the ranking flags choose a new ranking; a saved run (--run) keeps its own"
         )
-    now = datetime.now().astimezone()
-    export_path("selection", "", output, now)  # refuse a bad -o before a run is saved
+    params = None if run_id is not None else params_of(top_k, capacity, per_kam, include, exclude, samples, seed)
     with open_db(ctx, db) as store:
-        if run_id is None:
-            criteria_set = resolve_criteria(store, criteria_ref)
-            if count_accounts(store) == 0:
-                raise NotFoundError(
-                    "no accounts to rank yet: import them first (kamtui accounts import FILE), "
-                    "or export a saved run with --run ID"
-                )
-            run_id = save_run(store, rank_accounts(store, criteria_set, Params()))
-            click.echo(f"ranked the current accounts and saved them as run {run_id}", err=True)
-        ranking = load_run(store, run_id)
-    path = export_path("selection", f"run {run_id} {ranking.criteria.id}", output, now)
-    write_selection_workbook(ranking, path, exported_at=now)
-    click.echo(str(path))
+        exported = export_selection(
+            store, run_id=run_id, criteria_ref=criteria_ref, params=params, output=output, note=note
+        )
+    if exported.new_run:
+        click.echo(f"ranked the current accounts and saved them as run {exported.run_id}", err=True)
+    click.echo(str(exported.path))
 
 
 COMMANDS = [export]

@@ -128,21 +128,17 @@ def serve(
     idle_minutes: float,
 ) -> None:
     """Serve the workshop to web browsers: the lead link opens the app, the join link one survey."""
-    from kamtui.core.errors import NotFoundError
     from kamtui.serve.server import ListenError, Workshop, WorkshopServer
     from kamtui.serve.tokens import workshop_tokens
-    from kamtui.store import open_store
-    from kamtui.store.healthchecks import assessment_title
+    from kamtui.service.database import open_database
+    from kamtui.service.healthcheck import get_assessment
 
     path = resolve_db(ctx, db).resolve()
-    store = open_store(path)  # a wrong database is refused here, with its message, not in every tab
+    store = open_database(path)  # a wrong database is refused here, with its message, not in every tab
     try:
         title = "kamtui"
         if assessment_id is not None:
-            found = assessment_title(store, assessment_id)
-            if found is None:
-                raise NotFoundError(f"no assessment with id {assessment_id} (see: kamtui healthcheck list)")
-            title = f"kamtui · {found}"
+            title = f"kamtui · {get_assessment(store, assessment_id).title}"
         tokens = workshop_tokens(store, assessment_id, keep_tokens)
     finally:
         store.close()

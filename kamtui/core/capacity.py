@@ -2,9 +2,11 @@
 
 Rules:
 
-* Eligible = has an overall score, coverage >= 50% and not excluded. An included ("pinned") account
-  is always selected, even below 50% coverage (the pin wins over the automatic flag), but an
-  account without an overall score cannot be pinned.
+* Eligible = has an overall score, coverage >= 50%, a value in every group that carries weight (an
+  account without any attractiveness value has no attractiveness score and no quadrant:
+  ``Scores.missing_group``) and not excluded. An included ("pinned") account is always selected, even
+  below 50% coverage or without a group (the pin wins over the automatic flags), but an account
+  without an overall score cannot be pinned.
 * Without an effort limit (no ``capacity`` and no ``per_kam``): the pinned accounts plus the best
   eligible accounts in ranking order (rank, then name) until ``top_k`` are selected. Pins count
   toward K; with more pins than K, all pins (and nothing else) are selected. The ranking order is
@@ -39,6 +41,7 @@ import numpy as np
 from kamtui.core.capacity_binding import binding_limits
 from kamtui.core.capacity_prune import removable
 from kamtui.core.errors import InvalidValueError
+from kamtui.core.names import name_key
 from kamtui.core.quiet import silenced_stdout
 from kamtui.core.selection import MIN_COVERAGE, THRESHOLD_SLACK, Scores
 
@@ -106,7 +109,8 @@ def select(
     excluded = _named(names, exclude, "exclude")
     both = pinned & excluded
     if both.any():
-        raise InvalidValueError(f"{_list(names, both)} cannot be both included and excluded")
+        shown = ", ".join(names[i] for i in np.flatnonzero(both))
+        raise InvalidValueError(f"an account cannot be both included and excluded: {shown}")
 
     has_overall = ~np.isnan(scores.overall)
     unscored = pinned & ~has_overall
@@ -115,8 +119,10 @@ def select(
             f"{_list(names, unscored)} cannot be pinned: no weighted criterion has a value, so there is no score"
         )
     covered = scores.coverage >= MIN_COVERAGE - THRESHOLD_SLACK
-    eligible = has_overall & covered & ~excluded & ~pinned
+    grouped = ~scores.no_group_data
+    eligible = eligible_mask(scores, pinned, excluded)
     notes = _coverage_notes(names, scores, has_overall, covered, pinned, excluded)
+    notes += _group_notes(names, scores, has_overall & covered & ~grouped, pinned, excluded)
     n_pins = int(pinned.sum())
     if n_pins > top_k:
         notes.append(
@@ -126,9 +132,7 @@ def select(
     overall = np.where(has_overall, scores.overall, 0.0)
 
     if capacity is None and per_kam is None:
-        chosen = pinned.copy()
-        ranked = scores.order[eligible[scores.order]]
-        chosen[ranked[: k - n_pins]] = True
+        chosen = best_k(scores, pinned, excluded, top_k)
         left = eligible & ~chosen
         binding = ["top_k"] if overall[left].sum() > BINDING_GAIN else []
         total_effort = None
@@ -186,6 +190,28 @@ def select(
         FTE_SLACK,
     )
     return Selection(chosen, binding, total, float(efforts[chosen].sum()), notes)
+
+
+def pin_masks(names: Sequence[str], include: Iterable[str] = (), exclude: Iterable[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """(pinned, excluded) masks of the accounts named (the name rule of ``select``; unknown names raise)."""
+    names = list(names)
+    return _named(names, include, "include"), _named(names, exclude, "exclude")
+
+
+def eligible_mask(scores: Scores, pinned: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """The accounts the pick may take on its own (module docstring), pins and exclusions aside."""
+    return scores.eligible & ~excluded & ~pinned
+
+
+def best_k(scores: Scores, pinned: np.ndarray, excluded: np.ndarray, top_k: int) -> np.ndarray:
+    """The pick without an effort limit: the pins, then the best eligible accounts in ranking order up to
+    ``top_k`` (all pins when there are more). ``select`` without capacity; cheap enough to call per weight."""
+    eligible = eligible_mask(scores, pinned, excluded)
+    n_pins = int(pinned.sum())
+    chosen = pinned.copy()
+    ranked = scores.order[eligible[scores.order]]
+    chosen[ranked[: max(top_k, n_pins) - n_pins]] = True
+    return chosen
 
 
 def _solve(problem: _Problem) -> tuple[np.ndarray, float, bool]:
@@ -325,17 +351,39 @@ def _coverage_notes(
     return notes
 
 
+def _group_notes(
+    names: list[str], scores: Scores, flagged: np.ndarray, pinned: np.ndarray, excluded: np.ndarray
+) -> list[str]:
+    """Accounts without any value in a weighted group (not already flagged for coverage)."""
+    notes = []
+    by_group = (("attractiveness", np.isnan(scores.attractiveness)), ("strength", np.isnan(scores.strength)))
+    for group, missing in by_group:
+        left_out = flagged & missing & ~pinned & ~excluded
+        if left_out.any():
+            notes.append(
+                f"{_count(left_out)} without any {group} value not selected automatically: {_list(names, left_out)}"
+            )
+        for i in np.flatnonzero(flagged & missing & pinned):
+            notes.append(f"'{names[i]}' is selected because it is pinned, although it has no {group} value")
+    return notes
+
+
 def _named(names: list[str], wanted: Iterable[str], what: str) -> np.ndarray:
     """Mask of the accounts named in ``wanted``; unknown or ambiguous names raise."""
     if isinstance(wanted, str):
         wanted = [wanted]
+    wanted = list(wanted)
+    if not wanted:
+        return np.zeros(len(names), dtype=bool)
     index: dict[str, list[int]] = {}
+    by_key: dict[str, list[int]] = {}
     for i, name in enumerate(names):
         index.setdefault(name, []).append(i)
+        by_key.setdefault(name_key(name), []).append(i)
     mask = np.zeros(len(names), dtype=bool)
     unknown, ambiguous = [], []
     for name in wanted:
-        hits = index.get(name, [])
+        hits = index.get(name) or by_key.get(name_key(name), [])  # the name rule: "acme" pins "Acme"
         if not hits:
             unknown.append(name)
         elif len(hits) > 1:

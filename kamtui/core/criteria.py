@@ -4,7 +4,10 @@ A criteria set names the criteria candidate accounts are scored on. Each criteri
 group (``attractiveness`` of the customer, or our ``strength`` with it), is a ``rating`` on a scale
 (default 1-10) or a ``number`` with a unit, is a ``benefit`` (more is better) or a ``cost`` (less is
 better), and carries a weight in points (normalised by their sum when scoring). A skewed money figure
-can ask for ``transform = "log"`` (log1p before min-max normalisation).
+can ask for ``transform = "log"`` (log1p before min-max normalisation); a number on a fixed range
+(share of wallet, 0-100 %) may instead declare ``scale = [lo, hi]``: it is then normalised on that
+scale like a rating, and a value outside it is refused like a rating outside its scale. A set ranks
+its accounts by ``rank_by = "overall"`` (the default) or ``"attractiveness"`` (README, "Criteria files").
 
 Every problem in a file is collected and raised together as one :class:`CriteriaError`, each
 problem named by file and key path (``criteria[3].group``; criteria are counted from 0).
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,12 +26,16 @@ from typing import Any
 import numpy as np
 
 from kamtui.core.errors import CriteriaError, NotFoundError, Problem
+from kamtui.core.names import name_key, name_problem, normalise
+from kamtui.core.numbers import MAX_MAGNITUDE
 from kamtui.core.tomlfile import TableChecker, read_toml
 
 GROUPS = ("attractiveness", "strength")
 KINDS = ("number", "rating")
 DIRECTIONS = ("benefit", "cost")
 TRANSFORMS = ("log",)
+RANK_BY = ("overall", "attractiveness")
+MAX_VERSION = 2**63 - 1
 DEFAULT_SCALE = (1.0, 10.0)
 DEFAULT_THRESHOLD = 5.0
 
@@ -49,8 +57,9 @@ class Thresholds:
 class Criterion:
     """One criterion accounts are scored on.
 
-    ``scale`` is the rating scale (lo, hi) and is ``None`` for numbers; a rating defaults to (1, 10).
-    ``labels`` name each whole step lo..hi of a rating scale (optional). ``weight`` is in points.
+    ``scale`` is the fixed scale (lo, hi): a rating's (default (1, 10)), or a number's when it declares
+    one; ``None`` for a number normalised min-max over the candidates. ``labels`` name each whole step
+    lo..hi of a rating scale (optional). ``weight`` is in points.
     """
 
     id: str
@@ -69,8 +78,10 @@ class Criterion:
         if self.kind == "rating":
             scale = DEFAULT_SCALE if self.scale is None else self.scale
             object.__setattr__(self, "scale", (float(scale[0]), float(scale[1])))
-        else:
-            object.__setattr__(self, "scale", None)  # numbers have no scale
+        elif self.scale is not None:  # a number on a fixed scale
+            if self.transform:
+                raise ValueError(f"criterion '{self.id}': a fixed scale and a transform exclude each other")
+            object.__setattr__(self, "scale", (float(self.scale[0]), float(self.scale[1])))
         object.__setattr__(self, "labels", tuple(self.labels))
         object.__setattr__(self, "weight", float(self.weight))
 
@@ -86,11 +97,17 @@ class Criterion:
     def is_log(self) -> bool:
         return self.transform == "log"
 
+    @property
+    def has_fixed_scale(self) -> bool:
+        """True for ratings and for numbers that declare a scale: v = (x - lo) / (hi - lo) on it."""
+        return self.scale is not None
+
     def check_value(self, x: float | None) -> str | None:
         """Why ``x`` cannot be a value of this criterion, or ``None`` when it can.
 
-        Missing (``None`` or NaN) is always acceptable. A value must be a finite number; a rating
-        must lie on its scale (lo <= x <= hi, decimals allowed); a log-transformed number must be >= 0.
+        Missing (``None`` or NaN) is always acceptable. A value must be a finite number; a rating, and a
+        number with a fixed scale, must lie on its scale (lo <= x <= hi, decimals allowed); a
+        log-transformed number must be >= 0.
         """
         if x is None:
             return None
@@ -104,7 +121,8 @@ class Criterion:
         if self.scale is not None:
             lo, hi = self.scale
             if not lo <= value <= hi:
-                return f"{_num(value)} is outside the rating scale {_num(lo)} to {_num(hi)} of '{self.name}'"
+                what = "rating scale" if self.is_rating else "scale"
+                return f"{_num(value)} is outside the {what} {_num(lo)} to {_num(hi)} of '{self.name}'"
         elif self.is_log and value < 0:
             return f"{_num(value)} is negative; '{self.name}' is log-transformed and needs values >= 0"
         return None
@@ -147,11 +165,15 @@ class CriteriaSet:
     description: str = ""
     thresholds: Thresholds = field(default_factory=Thresholds)
     source: str = ""
+    rank_by: str = "overall"  # the score accounts are ranked (and picked) by: "overall" or "attractiveness"
+    version: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "criteria", tuple(self.criteria))
         if isinstance(self.thresholds, dict):
             object.__setattr__(self, "thresholds", Thresholds(**self.thresholds))
+        if self.rank_by not in RANK_BY:
+            raise ValueError(f"unknown rank_by {self.rank_by!r} (allowed: {', '.join(RANK_BY)})")
 
     def __len__(self) -> int:
         return len(self.criteria)
@@ -178,6 +200,16 @@ class CriteriaSet:
         points = self.points
         return points / points.sum()
 
+    @property
+    def rank_columns(self) -> np.ndarray:
+        """Boolean array: the criteria whose weighted mean is the score accounts are ranked by.
+
+        Every criterion for ``rank_by = "overall"``; the attractiveness group for ``"attractiveness"``.
+        """
+        if self.rank_by == "attractiveness":
+            return self.group_mask("attractiveness")
+        return np.ones(len(self.criteria), dtype=bool)
+
     def group_mask(self, group: str) -> np.ndarray:
         """Boolean array: which criteria belong to ``group``."""
         if group not in GROUPS:
@@ -194,12 +226,12 @@ class CriteriaSet:
         return self.criteria.index(self.by_id[criterion_id])
 
     def match_column(self, header: str) -> Criterion | None:
-        """The criterion a table column header names: its id or its name, ignoring case and outer spaces."""
-        key = header.strip().casefold()
+        """The criterion a table column header names: its id or its name, compared by ``name_key``."""
+        key = name_key(header)
         if not key:
             return None
         for criterion in self.criteria:
-            if criterion.id.casefold() == key or criterion.name.strip().casefold() == key:
+            if name_key(criterion.id) == key or name_key(criterion.name) == key:
                 return criterion
         return None
 
@@ -211,8 +243,12 @@ class CriteriaSet:
     def to_dict(self) -> dict[str, Any]:
         """The TOML document of this set (round-trips through :func:`parse_criteria`)."""
         out: dict[str, Any] = {"id": self.id, "title": self.title}
+        if self.version != 1:
+            out["version"] = self.version
         if self.description:
             out["description"] = self.description
+        if self.rank_by != "overall":
+            out["rank_by"] = self.rank_by
         out["thresholds"] = {
             "attractiveness": _plain(self.thresholds.attractiveness),
             "strength": _plain(self.thresholds.strength),
@@ -241,15 +277,16 @@ class CriterionIndex(dict[str, Criterion]):
 class Layout:
     """Column-wise constants of a criteria set as numpy arrays (read-only), for the scoring code.
 
-    ``rating``/``cost``/``log`` are boolean masks; ``lo``/``hi`` hold the rating scale (NaN for numbers);
-    ``attractiveness``/``strength`` are the group masks; ``points`` the default weights. The rating
-    part of the min-max fold v = a x + b is fixed by the scale: ``fold_scale`` a = 1/(hi-lo) and
-    ``fold_offset`` b = -lo/(hi-lo) (cost: -a and 1 - b; numbers: 0 until the data is seen), and
-    ``fold_condition`` is the largest |lo|/(hi-lo). ``numbers`` lists (column, is_log, is_cost) and
-    ``number_selector`` (m x 1+k) is 0 but for a 1 at (column of number i, i + 1).
+    ``fixed``/``cost``/``log`` are boolean masks (``fixed``: a fixed scale, i.e. a rating or a number that
+    declares a scale); ``lo``/``hi`` hold the fixed scale (NaN for min-max numbers);
+    ``attractiveness``/``strength`` are the group masks; ``points`` the default weights. The fixed-scale
+    part of the fold v = a x + b is known from the scale: ``fold_scale`` a = 1/(hi-lo) and
+    ``fold_offset`` b = -lo/(hi-lo) (cost: -a and 1 - b; min-max numbers: 0 until the data is seen), and
+    ``fold_condition`` is the largest |lo|/(hi-lo). ``numbers`` lists (column, is_log, is_cost) of the
+    min-max numbers and ``number_selector`` (m x 1+k) is 0 but for a 1 at (column of number i, i + 1).
     """
 
-    rating: np.ndarray
+    fixed: np.ndarray
     cost: np.ndarray
     log: np.ndarray
     log_index: np.ndarray
@@ -291,7 +328,7 @@ class Layout:
             selector[j, row] = 1.0
         selector.flags.writeable = False
         return cls(
-            rating=frozen([c.scale is not None for c in criteria], bool),
+            fixed=frozen([c.scale is not None for c in criteria], bool),
             cost=frozen([c.is_cost for c in criteria], bool),
             log=frozen(log, bool),
             log_index=frozen([i for i, flag in enumerate(log) if flag], np.intp),
@@ -397,16 +434,33 @@ def parse_criteria(data: dict[str, Any], source: str) -> CriteriaSet:
         data,
         "",
         required={"id": str, "title": str},
-        optional={"description": str, "thresholds": dict, "criteria": list},
+        optional={
+            "version": int,
+            "description": str,
+            "rank_by": str,
+            "thresholds": dict,
+            "criteria": list,
+        },
     )
     set_id = _set_id(check, top.get("id"))
     title = check.text(top["title"], "title") if "title" in top else None
+    version = _version(check, top["version"]) if "version" in top else 1
     description = top.get("description", "").strip()
+    rank_by = _choice(check, top.get("rank_by", "overall"), "rank_by", "rank_by", RANK_BY)
     thresholds = _thresholds(check, top.get("thresholds"))
-    criteria = _criteria(check, top.get("criteria"), "criteria" in data)
+    criteria = _criteria(check, top.get("criteria"), isinstance(data, dict) and "criteria" in data)
+    if rank_by == "attractiveness" and criteria:
+        attractive = [c for c in criteria if c.group == "attractiveness"]
+        if attractive and all(c.weight == 0 for c in attractive):
+            check.add(
+                "rank_by",
+                "accounts are ranked by attractiveness but every attractiveness criterion has weight 0; "
+                "give one a positive weight or rank by overall",
+            )
     if check.problems:
         raise CriteriaError(source, check.problems)
     assert set_id is not None and title is not None and criteria is not None
+    assert version is not None and rank_by is not None
     return CriteriaSet(
         id=set_id,
         title=title,
@@ -414,7 +468,24 @@ def parse_criteria(data: dict[str, Any], source: str) -> CriteriaSet:
         thresholds=thresholds,
         criteria=tuple(criteria),
         source=source,
+        rank_by=rank_by,
+        version=version,
     )
+
+
+def _version(check: TableChecker, value: int) -> int | None:
+    if 1 <= value <= MAX_VERSION:
+        return value
+    if value < 1:
+        check.add("version", f"expected a whole number >= 1, found {value}")
+        return None
+    digits = len(str(value))
+    shown = str(value) if digits <= 30 else f"a number of {digits} digits"
+    check.add(
+        "version",
+        f"expected a whole number >= 1 and at most {MAX_VERSION} (2**63 - 1, 64 bits), found {shown}",
+    )
+    return None
 
 
 def _set_id(check: TableChecker, value: Any) -> str | None:
@@ -460,7 +531,7 @@ def _criteria(check: TableChecker, items: list[Any] | None, present: bool) -> li
             check.add("criteria", "no criteria; add at least one [[criteria]] table")
         return None
     seen_ids: dict[str, int] = {}
-    seen_names: dict[str, int] = {}
+    seen_names: dict[str, tuple[int, str]] = {}
     built: list[Criterion] = []
     weights: list[float] = []
     groups: set[str] = set()
@@ -500,9 +571,17 @@ def _criteria(check: TableChecker, items: list[Any] | None, present: bool) -> li
             unit = good["unit"].strip() if "unit" in good else ""
             if "transform" in good:
                 transform = _choice(check, good["transform"], f"{where}.transform", "transform", TRANSFORMS)
-            for key in ("scale", "labels"):
-                if key in good:
-                    check.add(f"{where}.{key}", f"'{key}' is only for rating criteria (this one is a number)")
+            if "scale" in good:
+                if "transform" in good:
+                    check.add(
+                        f"{where}.scale",
+                        "'scale' and 'transform' exclude each other: a number on a fixed scale is normalised "
+                        "on that scale, not log-transformed; drop one of them",
+                    )
+                else:
+                    scale = _scale(check, good["scale"], f"{where}.scale")
+            if "labels" in good:
+                check.add(f"{where}.labels", "'labels' is only for rating criteria (this one is a number)")
         description = good.get("description", "").strip()
 
         if len(check.problems) == before:
@@ -529,7 +608,26 @@ def _criteria(check: TableChecker, items: list[Any] | None, present: bool) -> li
                 check.add("criteria", f"no criterion in group '{group}'; each group needs at least one")
     if not weight_problem and weights and all(w == 0 for w in weights):
         check.add("criteria", "all weights are zero; give at least one criterion a positive weight")
+    if not weight_problem and weights and not math.isfinite(sum(weights)):
+        check.add(
+            "criteria",
+            f"the weights add up to more than {sys.float_info.max:.4g}, the largest number a sum can hold; "
+            "use smaller points (only their ratios matter)",
+        )
+    _names_against_ids(check, seen_ids, seen_names)
     return built
+
+
+def _names_against_ids(check: TableChecker, ids: dict[str, int], names: dict[str, tuple[int, str]]) -> None:
+    """A criterion's name may not be another criterion's id: a column header would name both."""
+    for key, (index, name) in sorted(names.items(), key=lambda item: item[1][0]):
+        other = ids.get(key)
+        if other is not None and other != index:
+            check.add(
+                f"criteria[{index}].name",
+                f"name '{name}' is the id of criteria[{other}]; a column headed '{name}' would name both, "
+                "so pick another name",
+            )
 
 
 def _criterion_id(
@@ -554,21 +652,26 @@ def _criterion_id(
 
 
 def _criterion_name(
-    check: TableChecker, value: Any, where: str, seen: dict[str, int], index: int
+    check: TableChecker, value: Any, where: str, seen: dict[str, tuple[int, str]], index: int
 ) -> str | None:
     if value is None:
         return None
     text = check.text(value, where)
     if text is None:
         return None
-    key = text.casefold()
+    problem = name_problem(text, "a criterion name")
+    if problem:
+        check.add(where, problem)
+        return None
+    text = normalise(text)  # names are kept as typed, in NFC
+    key = name_key(text)
     if key in RESERVED_COLUMNS:
         check.add(where, _reserved(text))
         return None
     if key in seen:
-        check.add(where, f"duplicate name '{text}' (also used by criteria[{seen[key]}]; case is ignored)")
+        check.add(where, f"duplicate name '{text}' (also used by criteria[{seen[key][0]}]; case is ignored)")
         return None
-    seen[key] = index
+    seen[key] = (index, text)
     return text
 
 
@@ -624,6 +727,13 @@ def _scale(check: TableChecker, value: list[Any] | None, where: str) -> tuple[fl
         return None
     if not (math.isfinite(lo) and math.isfinite(hi)):
         check.add(where, "scale bounds must be finite numbers")
+        return None
+    if max(abs(lo), abs(hi)) > MAX_MAGNITUDE:
+        check.add(
+            where,
+            f"scale bounds must lie between -{MAX_MAGNITUDE:.0e} and {MAX_MAGNITUDE:.0e}, "
+            f"found {_num(lo)} to {_num(hi)}",
+        )
         return None
     if lo >= hi:
         check.add(where, f"scale lo ({_num(lo)}) must be below hi ({_num(hi)})")

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kamtui.core.assessments import AnswerRow
 from kamtui.core.errors import ImportFileError, InvalidValueError, Problem
 from kamtui.core.healthcheck import NOT_APPLICABLE, RATED, UNKNOWN, parse_answer_value
 from kamtui.core.levels import LEVEL_NAMES, LEVELS
@@ -32,7 +33,7 @@ from kamtui.core.names import name_key, name_problem, normalise
 from kamtui.core.survey import Survey
 
 if TYPE_CHECKING:
-    from kamtui.tabular import Table
+    from kamtui.core.table import Table
 
 FORM_FORMAT = "1"  # the layout version of the form workbook
 MARKER = "kamtui answer form"  # first key of the hidden sheet; its value is FORM_FORMAT
@@ -79,18 +80,6 @@ class Person:
     name: str
     role: str | None = None
     email: str | None = None
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    """One answer ready to be written; the shape of ``kamtui.store.healthchecks.AnswerRow``."""
-
-    respondent: str
-    role: str | None
-    indicator: str
-    value: int | None
-    status: str | None  # rated | na | unknown; None: only a comment
-    comment: str | None
 
 
 def new_form_id() -> str:
@@ -215,7 +204,7 @@ PEOPLE_REQUIRED = ("name", "role")
 
 
 def people_from_table(table: Table) -> list[Person]:
-    """Validated people of a table read by ``kamtui.tabular.read_table`` (columns name, role, optional email).
+    """Validated people of a table read by ``kamtui.service.files.read_table`` (columns name, role, optional email).
 
     Refused as the answer import refuses rows (README, "Healthcheck"): unknown, repeated or missing columns,
     a blank name, a name or role with an invisible character, the same person twice (names compared by

@@ -10,8 +10,14 @@ The rules (DESIGN.md, "Scores"), applied to the letter:
 * Agreement rwg = 1 - s^2 / 2, s^2 the sample variance (n - 1) of the respondents' scores (per indicator
   their answers, per element their element scores), clipped to [0, 1], None below 2 respondents.
   Below 0.7 it is flagged "no consensus".
+* Element agreement over its statements: rwg(j) of James, Demaree & Wolf (1984), J the statements with
+  two ratings or more, s^2 their mean variance: J (1 - s^2/2) / (J (1 - s^2/2) + s^2/2), 0 when
+  s^2 > 2, None below two such statements.
 * Role gaps: per element and per pair of roles, mean(A) - mean(B) of the respondents' element scores, with
-  a two-sided Mann-Whitney U p-value when both roles have at least 3 respondents.
+  a two-sided Mann-Whitney U p-value when both roles have at least 3 respondents: exact (no ties) or
+  exact over every rearrangement of the tied scores (permutation) up to ``EXACT_MAX`` respondents, the
+  tie-corrected normal approximation (asymptotic) above; then Benjamini-Hochberg over every p-value of
+  the report (``p_adjusted``).
 * Trend: element score minus the same element's score in an earlier assessment.
 * Prescription: elements below the target level, largest gap (target - score) first, each with the
   prescription that moves it to its next level.
@@ -22,13 +28,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
 from kamtui.core.levels import level_name, level_of
-from kamtui.core.survey import Survey
+from kamtui.core.survey import Element, Survey
 
 RATED = "rated"
 NOT_APPLICABLE = "na"
@@ -36,6 +42,9 @@ UNKNOWN = "unknown"
 NO_CONSENSUS = 0.7
 DEFAULT_TARGET = 4
 MIN_RESPONDENTS_FOR_TEST = 3
+EXACT_MAX = 50  # respondents in the two roles together up to which the p-value is exact
+SPREAD_KEYS = ("1", "2", "3", "4", "5", NOT_APPLICABLE, UNKNOWN)  # the counts of a statement's spread
+EXACT, PERMUTATION, ASYMPTOTIC = "exact", "permutation", "asymptotic"  # how a gap's p-value was found
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,27 @@ class RoleGap:
     roles: tuple[str, str]
     difference: float  # mean(roles[0]) - mean(roles[1])
     p_value: float | None
+    method: str | None = None  # exact | permutation | asymptotic; None without a test
+    p_adjusted: float | None = None  # Benjamini-Hochberg over every p-value of the report
+
+    @property
+    def higher(self) -> str | None:
+        """The role with the higher mean (None when the means are equal)."""
+        return self.roles[0] if self.difference > 0 else self.roles[1] if self.difference < 0 else None
+
+    @property
+    def lower(self) -> str | None:
+        return self.roles[1] if self.difference > 0 else self.roles[0] if self.difference < 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "roles": list(self.roles),
+            "difference": self.difference,
+            "higher": self.higher,
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+            "method": self.method,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,6 +96,8 @@ class IndicatorResult:
     n: int
     na: int
     unknown: int
+    spread: dict[str, int] = field(default_factory=dict)  # answers by "1".."5", "na", "unknown"
+    by_role: dict[str, float] = field(default_factory=dict)  # each role's mean rating
 
     @property
     def no_consensus(self) -> bool:
@@ -85,6 +117,7 @@ class ElementResult:
     gaps: tuple[RoleGap, ...]
     delta: float | None
     exact_score: Fraction | None = field(default=None, repr=False, compare=False)
+    rwg_j: float | None = None  # multi-item agreement over the element's statements
 
     @property
     def level_name(self) -> str | None:
@@ -93,6 +126,47 @@ class ElementResult:
     @property
     def no_consensus(self) -> bool:
         return self.rwg is not None and self.rwg < NO_CONSENSUS
+
+
+@dataclass(frozen=True)
+class AnswerComment:
+    """A comment on a statement; ``respondent`` and ``role`` are None when it is not attributed."""
+
+    indicator: str
+    element: str
+    respondent: str | None
+    role: str | None
+    value: int | None
+    status: str | None  # None: a comment without an answer
+    text: str
+
+    @property
+    def answer(self) -> str:
+        """The answer beside the comment: ``"3"``, ``"na"``, ``"unknown"`` or ``""``."""
+        return str(self.value) if self.status == RATED and self.value is not None else self.status or ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "element": self.element,
+            "respondent": self.respondent,
+            "role": self.role,
+            "answer": self.answer,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class RespondentScores:
+    """One row of the respondent-by-element heatmap: the respondent's element scores."""
+
+    respondent: str
+    role: str | None
+    scores: dict[str, float]  # element id -> the respondent's element score
+    levels: dict[str, int]  # element id -> its level (of the exact score)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"respondent": self.respondent, "role": self.role, "scores": dict(self.scores)}
 
 
 @dataclass(frozen=True)
@@ -120,6 +194,14 @@ class Report:
     overall_delta: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     exact_overall: Fraction | None = field(default=None, repr=False, compare=False)
+    comments: tuple[AnswerComment, ...] = ()  # in survey order
+    respondent_scores: tuple[RespondentScores, ...] = ()  # the heatmap, by respondent
+
+    @property
+    def progress(self) -> float:
+        """Share of the possible answers given (rated, na or unknown): the same words as Home."""
+        possible = self.respondents * len(self.survey.indicators)
+        return self.answered / possible if possible else 0.0
 
     @property
     def level(self) -> int | None:
@@ -142,6 +224,8 @@ class Report:
             "level": self.level,
             "level_name": self.level_name,
             "coverage": self.coverage,
+            "progress": self.progress,
+            "answered": self.answered,
             "overall_delta": self.overall_delta,
             "target": self.target,
             "elements": [
@@ -152,14 +236,12 @@ class Report:
                     "level": e.level,
                     "level_name": e.level_name,
                     "rwg": e.rwg,
+                    "rwg_j": e.rwg_j,
                     "no_consensus": e.no_consensus,
                     "n": e.n,
                     "coverage": e.coverage,
                     "by_role": dict(e.by_role),
-                    "gaps": [
-                        {"roles": list(g.roles), "difference": g.difference, "p_value": g.p_value}
-                        for g in e.gaps
-                    ],
+                    "gaps": [g.to_json() for g in e.gaps],
                     "delta": e.delta,
                 }
                 for e in self.elements
@@ -174,6 +256,8 @@ class Report:
                     "n": i.n,
                     "na": i.na,
                     "unknown": i.unknown,
+                    "spread": {key: i.spread.get(key, 0) for key in SPREAD_KEYS},
+                    "by_role": dict(i.by_role),
                 }
                 for i in self.indicators
             ],
@@ -189,6 +273,8 @@ class Report:
                 }
                 for p in self.prescription
             ],
+            "comments": [c.to_json() for c in self.comments],
+            "respondent_scores": [r.to_json() for r in self.respondent_scores],
         }
 
 
@@ -212,9 +298,14 @@ def _float(value: Fraction | None) -> float | None:
 
 
 def sample_variance(values: Sequence[float | Fraction | int]) -> Fraction:
+    """(n sum(x^2) - (sum x)^2) / (n (n - 1)), exactly (whole ratings stay whole numbers until the end)."""
+    n = len(values)
+    if all(type(v) is int for v in values):
+        total, squares = sum(values), sum(v * v for v in values)  # type: ignore[misc]
+        return Fraction(n * squares - total * total, n * (n - 1))
     exact = [Fraction(v) for v in values]
-    m = sum(exact, Fraction(0)) / len(exact)
-    return sum(((v - m) ** 2 for v in exact), Fraction(0)) / (len(exact) - 1)
+    total = sum(exact, Fraction(0))
+    return (n * sum((v * v for v in exact), Fraction(0)) - total * total) / (n * (n - 1))
 
 
 def rwg(values: Sequence[float | Fraction | int]) -> float | None:
@@ -224,15 +315,90 @@ def rwg(values: Sequence[float | Fraction | int]) -> float | None:
     return float(min(Fraction(1), max(Fraction(0), 1 - sample_variance(values) / 2)))
 
 
-def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float | None:
-    """Two-sided Mann-Whitney U p-value (scipy defaults), or None when a side has < 3 values."""
-    if len(a) < MIN_RESPONDENTS_FOR_TEST or len(b) < MIN_RESPONDENTS_FOR_TEST:
+def rwg_j(item_values: Sequence[Sequence[float | Fraction | int]]) -> float | None:
+    """Multi-item agreement rwg(j) (James, Demaree & Wolf 1984) over the items with two values or more:
+    J (1 - s^2/2) / (J (1 - s^2/2) + s^2/2), s^2 the mean of their sample variances and 2 the variance of
+    a uniform answer on five levels; 0 when s^2 >= 2; None below two such items."""
+    variances = [sample_variance(values) for values in item_values if len(values) >= 2]
+    if len(variances) < 2:
         return None
+    ratio = min(Fraction(1), sum(variances, Fraction(0)) / len(variances) / 2)
+    j = len(variances)
+    return float(j * (1 - ratio) / (j * (1 - ratio) + ratio))
+
+
+def mann_whitney(
+    a: Sequence[float | Fraction], b: Sequence[float | Fraction]
+) -> tuple[float | None, str | None]:
+    """Two-sided Mann-Whitney U p-value and how it was found, or (None, None) when a side has < 3 values.
+
+    Up to ``EXACT_MAX`` values in all: without ties the exact distribution of U (scipy, ``method="exact"``);
+    with ties the exact permutation distribution, over every way of splitting the tied scores between the
+    two roles (what scipy's ``PermutationMethod`` enumerates, counted here without listing them). Above:
+    scipy's normal approximation with the tie correction (``"asymptotic"``).
+    """
+    if len(a) < MIN_RESPONDENTS_FOR_TEST or len(b) < MIN_RESPONDENTS_FOR_TEST:
+        return None, None
+    exact_a, exact_b = [Fraction(v) for v in a], [Fraction(v) for v in b]
+    pooled = exact_a + exact_b
+    tied = len(set(pooled)) < len(pooled)
+    if len(pooled) <= EXACT_MAX and tied:
+        return _permutation_p(exact_a, exact_b), PERMUTATION
     from scipy.stats import mannwhitneyu
 
-    result = mannwhitneyu([float(v) for v in a], [float(v) for v in b], alternative="two-sided")
+    method = EXACT if len(pooled) <= EXACT_MAX else ASYMPTOTIC
+    floats_a, floats_b = [float(v) for v in a], [float(v) for v in b]
+    result = mannwhitneyu(floats_a, floats_b, alternative="two-sided", method=method)
     p = float(result.pvalue)
-    return None if math.isnan(p) else p
+    return (None, None) if math.isnan(p) else (min(1.0, p), method)
+
+
+def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """The p-value of :func:`mann_whitney` alone."""
+    return mann_whitney(a, b)[0]
+
+
+def _permutation_p(a: Sequence[Fraction], b: Sequence[Fraction]) -> float:
+    """Two-sided p of the rank sum of ``a`` against every split of the pooled (tied) scores into groups
+    of len(a) and len(b): 2 min(P(T <= t), P(T >= t)), capped at 1, as scipy's permutation test words it.
+
+    Ranks are mid-ranks doubled (whole numbers), so the count of splits per rank sum is a small dynamic
+    programme: ways[k][s] = splits that put k scores with doubled rank sum s in ``a``."""
+    import numpy as np
+
+    pooled = sorted([*a, *b])
+    first: dict[Fraction, int] = {}
+    last: dict[Fraction, int] = {}
+    for position, value in enumerate(pooled, 1):
+        first.setdefault(value, position)
+        last[value] = position
+    doubled = {value: first[value] + last[value] for value in first}  # 2 x the mid-rank
+    ranks = [doubled[v] for v in pooled]
+    n1 = len(a)
+    total = sum(sorted(ranks, reverse=True)[:n1])
+    ways = np.zeros((n1 + 1, total + 1))
+    ways[0, 0] = 1.0
+    for rank in ranks:
+        ways[1:, rank:] += ways[:-1, : total + 1 - rank]  # numpy reads the right side before writing
+    observed = sum(doubled[v] for v in a)
+    counts = ways[n1]
+    below, above = counts[: observed + 1].sum(), counts[observed:].sum()
+    return float(min(1.0, 2 * min(below, above) / counts.sum()))
+
+
+def adjust_p_values(gaps_by_element: Sequence[Sequence[RoleGap]]) -> list[tuple[RoleGap, ...]]:
+    """Every gap with its Benjamini-Hochberg adjusted p-value (scipy's ``false_discovery_control``) over
+    all the gaps that have a p-value, in report order; gaps without a p-value keep None."""
+    found = [g.p_value for gaps in gaps_by_element for g in gaps if g.p_value is not None]
+    if not found:
+        return [tuple(gaps) for gaps in gaps_by_element]
+    from scipy.stats import false_discovery_control
+
+    adjusted = iter(float(p) for p in false_discovery_control(found, method="bh"))
+    return [
+        tuple(replace(g, p_adjusted=next(adjusted)) if g.p_value is not None else g for g in gaps)
+        for gaps in gaps_by_element
+    ]
 
 
 def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> dict[str, dict[str, Fraction]]:
@@ -250,6 +416,18 @@ def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> d
     }
 
 
+def overall_of(per_element: dict[str, dict[str, Fraction]]) -> Fraction | None:
+    """The exact overall score: the mean of the element scores (each the mean over its respondents)."""
+    return exact_mean([e for e in (exact_mean(list(s.values())) for s in per_element.values()) if e is not None])
+
+
+def overall_only(survey: Survey, answers: Iterable[Answer]) -> tuple[float | None, int | None]:
+    """(overall, level) without the rest of the report: what a list of assessments shows (no role
+    statistics, so no scipy)."""
+    exact = overall_of(element_scores_by_respondent(survey, answers))
+    return _float(exact), level_of(exact)
+
+
 def score_assessment(
     survey: Survey,
     answers: Iterable[Answer],
@@ -257,16 +435,23 @@ def score_assessment(
     target: int = DEFAULT_TARGET,
     earlier: Report | None = None,
     meta: dict[str, Any] | None = None,
+    respondents: Iterable[str] = (),
 ) -> Report:
-    """Score one assessment; ``earlier`` (another scored assessment) gives the trend."""
+    """Score one assessment; ``earlier`` (another scored assessment) gives the trend.
+
+    ``respondents`` names the registered respondents: one without an answer still counts toward progress
+    and coverage (README, "Healthcheck"). Answers carrying a comment (and comment-only answers, status
+    None) give the report's comments; only answers with a status count toward anything else.
+    """
     if not 1 <= target <= 5:
         raise ValueError("target must be a level from 1 to 5")
-    answers = [a for a in answers if a.status in (RATED, NOT_APPLICABLE, UNKNOWN)]
     known = set(survey.indicator_ids)
-    answers = [a for a in answers if a.indicator in known]
-    respondents = sorted({a.respondent for a in answers})
+    given_answers = [a for a in answers if a.indicator in known]
+    comments = _comments(survey, given_answers)
+    answers = [a for a in given_answers if a.status in (RATED, NOT_APPLICABLE, UNKNOWN)]
+    people = sorted({a.respondent for a in answers} | set(respondents))
     roles: dict[str, str] = {}
-    for a in answers:
+    for a in given_answers:
         if a.role:
             roles[a.respondent] = a.role
     per_element = element_scores_by_respondent(survey, answers)
@@ -276,9 +461,20 @@ def score_assessment(
         by_indicator[a.indicator].append(a)
 
     indicator_results = []
+    ratings: dict[str, list[int]] = {}
     for ind in survey.indicators:
         given = by_indicator.get(ind.id, [])
         values = [a.value for a in given if a.status == RATED and a.value is not None]
+        ratings[ind.id] = values
+        by_role_values: dict[str, list[int]] = defaultdict(list)
+        for a in given:
+            if a.status == RATED and a.value is not None and a.respondent in roles:
+                by_role_values[roles[a.respondent]].append(a.value)
+        spread = dict.fromkeys(SPREAD_KEYS, 0)
+        for a in given:
+            key = str(a.value) if a.status == RATED else a.status
+            if key in spread:
+                spread[key] += 1
         indicator_results.append(
             IndicatorResult(
                 id=ind.id,
@@ -286,8 +482,10 @@ def score_assessment(
                 mean=mean(values),
                 rwg=rwg(values),
                 n=len(values),
-                na=sum(1 for a in given if a.status == NOT_APPLICABLE),
-                unknown=sum(1 for a in given if a.status == UNKNOWN),
+                na=spread[NOT_APPLICABLE],
+                unknown=spread[UNKNOWN],
+                spread=spread,
+                by_role={role: float(Fraction(sum(v), len(v))) for role, v in sorted(by_role_values.items())},
             )
         )
     rated_in_element: dict[str, int] = defaultdict(int)
@@ -295,28 +493,22 @@ def score_assessment(
         rated_in_element[result.element] += result.n
 
     element_results = []
+    all_gaps = []
     for element in survey.elements:
         scores = per_element[element.id]
         exact = exact_mean(list(scores.values()))
-        score = _float(exact)
         role_scores: dict[str, list[Fraction]] = defaultdict(list)
         for who, value in scores.items():
             if who in roles:
                 role_scores[roles[who]].append(value)
         role_means = {role: exact_mean(vals) for role, vals in sorted(role_scores.items())}
-        by_role = {role: float(value) for role, value in role_means.items()}
-        gaps = sorted(
-            (
-                RoleGap(
-                    roles=(a, b),
-                    difference=float(role_means[a] - role_means[b]),
-                    p_value=mann_whitney_p(role_scores[a], role_scores[b]),
-                )
-                for a, b in combinations(sorted(by_role), 2)
-            ),
-            key=lambda g: -abs(g.difference),
-        )
-        possible = len(respondents) * len(element.indicators)
+        gaps = []
+        for a, b in combinations(sorted(role_means), 2):
+            p_value, method = mann_whitney(role_scores[a], role_scores[b])
+            gaps.append(RoleGap((a, b), float(role_means[a] - role_means[b]), p_value, method))
+        gaps.sort(key=lambda g: -abs(g.difference))
+        all_gaps.append(gaps)
+        possible = len(people) * len(element.indicators)
         earlier_element = earlier.element(element.id) if earlier is not None else None
         delta = (
             float(exact - _exact(earlier_element.exact_score, earlier_element.score))
@@ -327,20 +519,24 @@ def score_assessment(
             ElementResult(
                 id=element.id,
                 name=element.name,
-                score=score,
+                score=_float(exact),
                 level=level_of(exact),
                 rwg=rwg(list(scores.values())),
                 n=len(scores),
                 coverage=rated_in_element[element.id] / possible if possible else 0.0,
-                by_role=by_role,
-                gaps=tuple(gaps),
+                by_role={role: float(value) for role, value in role_means.items()},
+                gaps=(),
                 delta=delta,
                 exact_score=exact,
+                rwg_j=rwg_j([ratings[ind.id] for ind in element.indicators]),
             )
         )
-    exact_overall = exact_mean([e.exact_score for e in element_results if e.exact_score is not None])
-    overall = _float(exact_overall)
-    possible = len(respondents) * len(survey.indicators)
+    element_results = [
+        replace(result, gaps=gaps)
+        for result, gaps in zip(element_results, adjust_p_values(all_gaps), strict=True)
+    ]
+    exact_overall = overall_of(per_element)
+    possible = len(people) * len(survey.indicators)
     rated_total = sum(r.n for r in indicator_results)
     overall_delta = (
         float(exact_overall - _exact(earlier.exact_overall, earlier.overall))
@@ -349,8 +545,8 @@ def score_assessment(
     )
     return Report(
         survey=survey,
-        respondents=len(respondents),
-        overall=overall,
+        respondents=len(people),
+        overall=_float(exact_overall),
         coverage=rated_total / possible if possible else 0.0,
         elements=tuple(element_results),
         indicators=tuple(indicator_results),
@@ -360,7 +556,39 @@ def score_assessment(
         overall_delta=overall_delta,
         meta=dict(meta or {}),
         exact_overall=exact_overall,
+        comments=comments,
+        respondent_scores=_respondent_scores(survey, per_element, people, roles),
     )
+
+
+def _comments(survey: Survey, answers: Sequence[Answer]) -> tuple[AnswerComment, ...]:
+    order = {ind.id: position for position, ind in enumerate(survey.indicators)}
+    element_of = {ind.id: ind.element_id for ind in survey.indicators}
+    found = [
+        AnswerComment(
+            indicator=a.indicator,
+            element=element_of[a.indicator],
+            respondent=a.respondent,
+            role=a.role,
+            value=a.value if a.status == RATED else None,
+            status=a.status,
+            text=a.comment.strip(),
+        )
+        for a in answers
+        if a.comment and a.comment.strip()
+    ]
+    return tuple(sorted(found, key=lambda c: (order[c.indicator], c.respondent or "")))
+
+
+def _respondent_scores(
+    survey: Survey, per_element: dict[str, dict[str, Fraction]], people: Sequence[str], roles: dict[str, str]
+) -> tuple[RespondentScores, ...]:
+    rows = []
+    for who in people:
+        exact = {e.id: per_element[e.id][who] for e in survey.elements if who in per_element[e.id]}
+        levels = {e: level for e, value in exact.items() if (level := level_of(value)) is not None}
+        rows.append(RespondentScores(who, roles.get(who), {k: float(v) for k, v in exact.items()}, levels))
+    return tuple(rows)
 
 
 def _exact(exact: Fraction | None, value: float) -> Fraction:
@@ -387,7 +615,7 @@ def prescribe(survey: Survey, results: Sequence[ElementResult], target: int) -> 
                     level=result.level,
                     target=target,
                     gap=float(gap),
-                    text=element.prescriptions[result.level - 1],
+                    text=next_prescription(element, result.level) or "",
                 ),
             )
         )
@@ -395,9 +623,203 @@ def prescribe(survey: Survey, results: Sequence[ElementResult], target: int) -> 
     return tuple(item for _, _, item in items)
 
 
+def next_prescription(element: Element, level: int | None) -> str | None:
+    """The step from ``level`` to the next one (from level 1 for an element without a score yet); None at
+    level 5, which has no next level."""
+    if level is None:
+        level = 1
+    return element.prescriptions[level - 1] if 1 <= level < 5 else None
+
+
+def element_levels(survey: Survey, answers: Iterable[Answer]) -> dict[str, int | None]:
+    """{element id: its level} without the rest of the report (no role statistics, so no scipy)."""
+    per_element = element_scores_by_respondent(survey, answers)
+    return {element: level_of(exact_mean(list(scores.values()))) for element, scores in per_element.items()}
+
+
+# ---------------------------------------------------------------------------------------------- drill-down
+
+
+def element_statements(report: Report, element_id: str) -> list[IndicatorResult]:
+    """The element's statements for the drill-down: those without consensus first (least agreement first),
+    then the others in survey order."""
+    mine = [i for i in report.indicators if i.element == element_id]
+    flagged = sorted((i for i in mine if i.no_consensus), key=lambda i: i.rwg if i.rwg is not None else 0.0)
+    return flagged + [i for i in mine if not i.no_consensus]
+
+
+def statement_comments(report: Report, indicator_id: str) -> list[AnswerComment]:
+    return [c for c in report.comments if c.indicator == indicator_id]
+
+
+def element_comments(report: Report, element_id: str) -> list[AnswerComment]:
+    """The element's comments, its statements' order as in :func:`element_statements`."""
+    order = {i.id: position for position, i in enumerate(element_statements(report, element_id))}
+    return sorted((c for c in report.comments if c.element == element_id), key=lambda c: order[c.indicator])
+
+
+# ---------------------------------------------------------------------------------------------- side by side
+
+TOP_DIFFERENCES = 5
+
+
+@dataclass(frozen=True)
+class ComparedElement:
+    id: str
+    name: str
+    scores: tuple[float | None, ...]  # one per assessment, in the order given
+    levels: tuple[int | None, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "scores": list(self.scores), "levels": list(self.levels)}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An element's largest difference between two of the assessments compared."""
+
+    element: str
+    name: str
+    high: int  # assessment id with the higher score
+    low: int
+    difference: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "element": self.element,
+            "name": self.name,
+            "high": self.high,
+            "low": self.low,
+            "difference": self.difference,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Assessments side by side (README, "Healthcheck"): element scores, overall, largest differences."""
+
+    reports: tuple[Report, ...]
+    elements: tuple[ComparedElement, ...]
+    differences: tuple[Difference, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "assessments": [
+                {
+                    "id": r.meta.get("assessment"),
+                    "title": r.meta.get("title"),
+                    "programme": r.meta.get("programme"),
+                    "survey": r.survey.id,
+                    "respondents": r.respondents,
+                    "overall": r.overall,
+                    "level": r.level,
+                    "level_name": r.level_name,
+                }
+                for r in self.reports
+            ],
+            "elements": [e.to_json() for e in self.elements],
+            "differences": [d.to_json() for d in self.differences],
+        }
+
+
+def compare_reports(reports: Sequence[Report], top: int = TOP_DIFFERENCES) -> Comparison:
+    """Elements (matched by id, in the order they first appear) x reports, and per element its highest
+    minus its lowest score, the ``top`` largest first (elements scored in fewer than two left out)."""
+    names: dict[str, str] = {}
+    for report in reports:
+        for element in report.elements:
+            names.setdefault(element.id, element.name)
+    compared, differences = [], []
+    for element_id, name in names.items():
+        found = [report.element(element_id) for report in reports]
+        exact = [None if e is None else e.exact_score for e in found]
+        compared.append(
+            ComparedElement(
+                element_id,
+                name,
+                tuple(None if e is None else e.score for e in found),
+                tuple(None if e is None else e.level for e in found),
+            )
+        )
+        ids = [report.meta.get("assessment") for report in reports]
+        scored = [(value, ident) for value, ident in zip(exact, ids, strict=True) if value is not None]
+        if len(scored) >= 2:
+            high = max(scored, key=lambda item: item[0])
+            low = min(scored, key=lambda item: item[0])
+            differences.append(Difference(element_id, name, high[1], low[1], float(high[0] - low[0])))
+    differences.sort(key=lambda d: -d.difference)
+    return Comparison(tuple(reports), tuple(compared), tuple(differences[:top]))
+
+
+# ---------------------------------------------------------------------------------------------- action plan
+
+ACTION_STATUSES = ("open", "doing", "done", "dropped")
+OPEN_STATUSES = ("open", "doing")  # what carries over to the next assessment
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of an assessment's plan (README, "Database": the ``actions`` table)."""
+
+    id: int
+    assessment_id: int
+    element: str
+    text: str
+    owner: str | None
+    due: str | None  # YYYY-MM-DD
+    status: str
+    carried_from: int | None
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "assessment": self.assessment_id,
+            "element": self.element,
+            "text": self.text,
+            "owner": self.owner,
+            "due": self.due,
+            "status": self.status,
+            "carried_from": self.carried_from,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class ActionTrend:
+    """An action of the earlier assessment beside its element's trend since then."""
+
+    action: Action
+    name: str  # the element's name
+    earlier_score: float | None
+    score: float | None
+    delta: float | None
+
+
+def actions_beside_trend(report: Report, earlier_actions: Sequence[Action]) -> list[ActionTrend]:
+    """Each action of the assessment ``report`` is compared with, by element in survey order, with the
+    element's score then and now (the report's trend)."""
+    order = {e.id: position for position, e in enumerate(report.elements)}
+    rows = []
+    for action in sorted(earlier_actions, key=lambda a: (order.get(a.element, len(order)), a.id)):
+        element = report.element(action.element)
+        score = None if element is None else element.score
+        delta = None if element is None else element.delta
+        earlier = score - delta if score is not None and delta is not None else None
+        rows.append(ActionTrend(action, element.name if element else action.element, earlier, score, delta))
+    return rows
+
+
 def parse_answer_value(text: str) -> tuple[int | None, str] | None:
-    """``"1".."5"``, a level name, ``na`` or ``unknown`` -> (value, status); None when not an answer."""
-    cleaned = text.strip().lower()
+    """``"1".."5"``, a level name, both (``"3 Repeatable"``, as the answer forms list them), ``na`` or
+    ``unknown`` -> (value, status); None when not an answer (or when the number and the name disagree)."""
+    cleaned = " ".join(text.strip().lower().split())
+    number, _, name = cleaned.partition(" ")
+    if name and number in {"1", "2", "3", "4", "5"}:
+        by_number = parse_answer_value(number)
+        return by_number if by_number is not None and parse_answer_value(name) == by_number else None
     if cleaned in {"1", "2", "3", "4", "5"}:
         return int(cleaned), RATED
     if cleaned in {"1.0", "2.0", "3.0", "4.0", "5.0"}:

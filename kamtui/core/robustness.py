@@ -9,7 +9,10 @@ Protocol, kept exactly so that a saved run is reproducible and matches an indepe
    ``(V0 @ w_s) / (M @ w_s)`` with V0 = the normalised values with NaN -> 0 and M the presence mask;
    the division is skipped for accounts without any NaN. Scores are float32, samples as rows (S x N).
 3. An account without an overall score (no weighted criterion present) takes no part: it is never in
-   the top K and its rank interval is NaN. Per sample, rank = 1 + number of accounts with a strictly
+   the top K and its rank interval is NaN. Nor does an account the pick would never take on its own
+   (``eligible`` False: coverage below 50 %, or no value in a weighted group; ``Scores.eligible`` at
+   the weights, held fixed across the samples), so that P(top K) and the pick agree: ranks and top-K
+   shares are among the eligible accounts. Per sample, rank = 1 + number of accounts with a strictly
    higher score (ties share the lowest rank), among the accounts with an overall. Float32 scores
    within 16 units in the last place of each other (relative ~1e-6, the rounding noise of a float32
    weighted sum) are equal: mathematically equal scores must tie however the sums were rounded.
@@ -17,6 +20,10 @@ Protocol, kept exactly so that a saved run is reproducible and matches an indepe
 4. ``p_top_k`` = share of samples with rank <= top_k; ``rank_p5`` / ``rank_p95`` =
    ``np.percentile(ranks, 5, method="lower")`` / ``np.percentile(ranks, 95, method="higher")`` of
    the account's per-sample ranks (whole numbers, as floats so NaN can mark "no overall").
+5. A criteria set that ranks by attractiveness (``columns`` = its attractiveness criteria, see
+   ``CriteriaSet.rank_columns``) ranks each sample by the attractiveness score instead: the same draws
+   W (step 1, so one seed gives the same weight samples either way), restricted to those columns and
+   renormalised to sum 1 per sample, in steps 2-4; "an overall" there reads "an attractiveness score".
 
 Implementation: one float32 matrix product per block of samples, then, per cache-sized group of
 samples, one int64 sort per sample of (score bits << 32 | account slot): the sorted keys give each
@@ -64,6 +71,8 @@ def robustness(
     seed: int | None,
     kappa: float = DEFAULT_KAPPA,
     chunk: int | None = None,
+    columns: np.ndarray | None = None,
+    eligible: np.ndarray | None = None,
 ) -> Robustness:
     """Sample weights around ``weights`` and report each account's top-K share and rank interval.
 
@@ -71,11 +80,14 @@ def robustness(
     ``weights`` the m weights (``Scores.weights``; normalised to sum 1 here when they do not already).
     ``seed=None`` draws a fresh seed, returned in the result so the run can be reproduced. ``chunk``
     is the number of samples ranked between two merges of the account-major rank buffer (default: as
-    many as fit in ~96 MiB with what is kept); the result does not depend on it.
+    many as fit in ~96 MiB with what is kept); the result does not depend on it. ``columns`` (m bools,
+    default all) are the criteria whose weighted mean is ranked: ``criteria.rank_columns`` (step 5).
+    ``eligible`` (n bools, default all) are the accounts that take part (step 3).
     """
     v = np.asarray(normalised, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     top_k, samples, kappa, chunk = _check_args(v, w, top_k, samples, kappa, chunk)
+    ranked = _check_columns(columns, w.shape[0])
     if seed is None:
         seed = secrets.randbits(63)
     total = w.sum()
@@ -87,15 +99,27 @@ def robustness(
     draws = rng.dirichlet(kappa * w[positive], size=samples)
 
     present = ~np.isnan(v)
-    valid = np.flatnonzero(present[:, positive].any(axis=1))
+    used = positive & ranked  # criteria with a weight in the ranked score
+    keep = ranked[positive]  # the same, among the sampled columns
+    if not keep.all():  # step 5: restrict the draws to the ranked columns, renormalised per sample
+        draws = draws[:, keep]
+        totals = draws.sum(axis=1, keepdims=True)
+        draws = np.divide(draws, totals, out=np.zeros_like(draws), where=totals > 0)
+    taking_part = present[:, used].any(axis=1)
+    if eligible is not None:
+        mask = np.asarray(eligible)
+        if mask.dtype != bool or mask.shape != (n,):
+            raise InvalidValueError(f"eligible must be {n} true/false values, got shape {mask.shape}")
+        taking_part &= mask
+    valid = np.flatnonzero(taking_part)
     p_top_k = np.zeros(n)
     rank_p5 = np.full(n, np.nan)
     rank_p95 = np.full(n, np.nan)
     if valid.size:
         counts, low, high = _rank_statistics(
-            np.where(present, v, 0.0)[valid][:, positive],
-            present[valid],
-            present[valid][:, positive],
+            np.where(present, v, 0.0)[valid][:, used],
+            present[valid][:, ranked],
+            present[valid][:, used],
             draws,
             top_k,
             chunk,
@@ -242,6 +266,15 @@ def _sample_ranks(
         joined = (rank <= top_k) & (q < n - top_k)  # pulled into the top K by a tie
         counts += np.bincount(slot[joined] - offsets[row[joined], 0], minlength=n)
     return out.reshape(rows, n)
+
+
+def _check_columns(columns: np.ndarray | None, m: int) -> np.ndarray:
+    if columns is None:
+        return np.ones(m, dtype=bool)
+    mask = np.asarray(columns)
+    if mask.dtype != bool or mask.shape != (m,):
+        raise InvalidValueError(f"the ranked columns must be {m} true/false values, got shape {mask.shape}")
+    return mask
 
 
 def _check_args(

@@ -2,8 +2,9 @@
 
 Rules, for n accounts x m criteria with NaN = missing:
 
-* rating: v = (x - lo) / (hi - lo) with the scale's lo/hi.
-* number: t = log1p(x) when ``transform = "log"`` else x; v = (t - min) / (max - min), min and max over
+* rating, or number with a fixed ``scale``: v = (x - lo) / (hi - lo) with the scale's lo/hi (so a
+  fixed-scale number does not move when the candidate list changes).
+* other numbers: t = log1p(x) when ``transform = "log"`` else x; v = (t - min) / (max - min), min and max over
   the candidates' present values; a constant column (max == min) gives 0.5 to every present cell; a
   column nobody has stays missing.
 * cost criteria: v = 1 - v.
@@ -11,14 +12,18 @@ Rules, for n accounts x m criteria with NaN = missing:
   the criteria it has: overall = 10 * sum_j w_j v_j [present] / sum_j w_j [present]; coverage is the
   share of the weight present; attractiveness and strength are the same mean within the group's
   criteria (NaN when the account has no weight present in that group; overall NaN likewise).
-* rank = scipy.stats.rankdata(-overall, method="min") over the accounts with an overall; the accounts
-  without one all share the last rank (number with an overall + 1). ``order`` lists accounts by
+* rank = scipy.stats.rankdata(-r, method="min") over the accounts with an r, where r is the overall
+  score, or the attractiveness score when the criteria set says ``rank_by = "attractiveness"``; the
+  accounts without an r all share the last rank (number with an r + 1). ``order`` lists accounts by
   (rank, name casefold, name), so ties are listed by name.
+* an account with no value in a group that carries weight (no attractiveness data at all, say) has no
+  score for that group: ``missing_group`` flags it, and like low coverage it is not selected
+  automatically (kamtui.core.capacity).
 * quadrant on (strength, attractiveness): high means >= threshold. Strategic (high, high), Star (high
   attractiveness, low strength), Status (low attractiveness, high strength), Streamline (low, low);
   ``None`` when either group score is missing.
 
-Floating point: overall scores that differ by no more than 1e-10 (on the 0-10 scale) are rounding
+Floating point: ranked scores (r) that differ by no more than 1e-10 (on the 0-10 scale) are rounding
 noise of equal scores; they are made exactly equal (to the highest of them) so that they tie. A group
 score within 1e-9 below a threshold counts as reaching it, for the same reason.
 
@@ -26,7 +31,8 @@ Speed: min-max normalisation followed by a weighted sum is affine in the values,
 values the overall score is one matrix-vector product ``X @ w' + c`` with per-column scale and offset
 folded into ``w'`` and ``c``: :func:`rank_only` does it in one pass over the values, and a
 :class:`Ranker` prepares the matrix once so that each re-ranking under new weights costs one
-product and one sort. Nothing loops over accounts in Python.
+product and one sort. Nothing loops over accounts in Python. Ranking by attractiveness is the same
+weighted mean with the weights outside the attractiveness group set to 0 (renormalised within the group).
 """
 
 from __future__ import annotations
@@ -63,9 +69,17 @@ class Scores:
     order: np.ndarray  # n, account indices best first, ties by name
     names: tuple[str, ...] | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    rank_by: str = "overall"  # the score ``rank`` and ``order`` follow (the criteria set's rank_by)
+    # n bools: no value in a group whose criteria carry weight (None: nobody, for hand-made Scores)
+    missing_group: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.overall.shape[0])
+
+    @property
+    def ranked(self) -> np.ndarray:
+        """The score ``rank`` follows: ``overall``, or ``attractiveness`` when the set ranks by it."""
+        return self.attractiveness if self.rank_by == "attractiveness" else self.overall
 
     @property
     def has_overall(self) -> np.ndarray:
@@ -76,6 +90,18 @@ class Scores:
         """Accounts flagged for coverage below 50% (never selected automatically)."""
         return ~(self.coverage >= MIN_COVERAGE - THRESHOLD_SLACK)
 
+    @property
+    def no_group_data(self) -> np.ndarray:
+        """Accounts flagged for having no value in a weighted group (never selected automatically)."""
+        if self.missing_group is None:
+            return np.zeros(len(self), dtype=bool)
+        return self.missing_group
+
+    @property
+    def eligible(self) -> np.ndarray:
+        """Accounts the pick may take on its own: an overall score, coverage >= 50% and both groups."""
+        return self.has_overall & ~self.low_coverage & ~self.no_group_data
+
 
 def normalise(values: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
     """The n x m matrix of normalised values v in [0, 1] (NaN stays missing), by the module rules."""
@@ -83,11 +109,11 @@ def normalise(values: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
     _check_values(x, criteria)
     lay = criteria.layout
     v = np.empty_like(x)
-    rating = lay.rating
-    if rating.any():
-        lo, hi = lay.lo[rating], lay.hi[rating]
-        v[:, rating] = (x[:, rating] - lo) / (hi - lo)
-    number = ~rating
+    fixed = lay.fixed
+    if fixed.any():
+        lo, hi = lay.lo[fixed], lay.hi[fixed]
+        v[:, fixed] = (x[:, fixed] - lo) / (hi - lo)
+    number = ~fixed
     if number.any():
         t = x[:, number]
         log = lay.log[number]
@@ -119,10 +145,13 @@ def rank_only(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Overall scores (0-10, NaN when nothing weighted is present) and min-ranks, for live re-ranking.
 
+    The ranks follow the criteria set's ``rank_by``: by overall, or by attractiveness (the same
+    weighted mean with the points outside the attractiveness group set to 0).
+
     Without missing values this is one pass over the matrix plus one sort: min-max normalisation and
     the weights are affine, so overall = 10 * (X @ (w * a) + w @ b) with per-column scale a and offset
-    b (see :class:`Ranker`). The rating part of ``w * a`` is known from the scales; the number columns
-    come out of the same matrix product (as rows, via a 0/1 selector) to get their min and max.
+    b (see :class:`Ranker`). The fixed-scale part of ``w * a`` is known from the scales; the number
+    columns come out of the same matrix product (as rows, via a 0/1 selector) to get their min and max.
     Re-ranking the same values under many weight vectors is cheaper through a :class:`Ranker`.
     """
     x = _as_values(values, criteria)
@@ -131,13 +160,36 @@ def rank_only(
     n = x.shape[0]
     if n == 0:
         return np.empty(0), np.empty(0, dtype=np.int64)
-    if lay.fold_condition > _FOLD_CONDITION:
+    overall = _overall_once(x, criteria, p)
+    if overall is None:
         return Ranker(x, criteria, copy=False).rank(p)
-    with np.errstate(invalid="ignore"):  # inf or a negative log value: refused by the slow path below
+    if criteria.rank_by == "overall":
+        return overall, _rank_min(overall)
+    group = _ranked_points(p, criteria)
+    ranked = _overall_once(x, criteria, group) if group is not None else np.full(n, np.nan)
+    if ranked is None:
+        return Ranker(x, criteria, copy=False).rank(p)
+    return overall, _rank_min(ranked)
+
+
+def _overall_once(x: np.ndarray, criteria: CriteriaSet, p: np.ndarray) -> np.ndarray | None:
+    """The folded overall under ``p`` in one pass, or None when the slow path must decide."""
+    lay = criteria.layout
+    if lay.fold_condition > _FOLD_CONDITION:
+        return None
+    with np.errstate(invalid="ignore"):  # inf or a negative log value: refused by the slow path
         overall = _fold_once(x, lay, p)
     if overall is None or not np.isfinite(overall).all():
-        return Ranker(x, criteria, copy=False).rank(p)
-    return overall, _rank_min(overall)
+        return None
+    return overall
+
+
+def _ranked_points(p: np.ndarray, criteria: CriteriaSet) -> np.ndarray | None:
+    """The points whose weighted mean is the ranked score r; None when they are all 0 (no r at all)."""
+    if criteria.rank_by == "overall":
+        return p
+    group = np.where(criteria.rank_columns, p, 0.0)
+    return group if group.sum() > 0 else None
 
 
 def _fold_once(x: np.ndarray, lay: Layout, p: np.ndarray) -> np.ndarray | None:
@@ -201,7 +253,7 @@ class Ranker:
         lay = criteria.layout
         a = lay.fold_scale.copy()
         b = lay.fold_offset.copy()
-        lo = np.where(lay.rating, lay.lo, 0.0)
+        lo = np.where(lay.fixed, lay.lo, 0.0)
         condition = lay.fold_condition
         t = np.array(x, dtype=np.float64, copy=True) if (copy or lay.numbers) else x
         if x.shape[0]:
@@ -234,22 +286,34 @@ class Ranker:
         self._offset = b
 
     def rank(self, points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(overall, rank) under ``points`` (default: the criteria set's weights)."""
+        """(overall, rank) under ``points`` (default: the criteria set's weights).
+
+        The rank follows the criteria set's ``rank_by`` (module docstring).
+        """
         criteria = self.criteria
         p = criteria.layout.points if points is None else _as_points(points, criteria)
         if self._x.shape[0] == 0:
             return np.empty(0), np.empty(0, dtype=np.int64)
+        overall = self._overall(p)
+        if criteria.rank_by == "overall":
+            return overall, _rank_min(overall)
+        group = _ranked_points(p, criteria)
+        ranked = self._overall(group) if group is not None else np.full(overall.shape[0], np.nan)
+        return overall, _rank_min(ranked)
+
+    def _overall(self, p: np.ndarray) -> np.ndarray:
+        """10 x the weighted mean of v under points ``p`` (sum > 0), renormalised over what is present."""
+        criteria = self.criteria
         if self._missing is None:
             w = p * (10.0 / p.sum())
             overall = self._t @ (w * self._scale)
             overall += w @ self._offset
             if np.isfinite(overall).all():
-                return overall, _rank_min(overall)
+                return overall
             self._missing = _missing_parts(self._x, criteria)  # finite values too large to fold
         v0, present = self._missing
         with np.errstate(invalid="ignore", divide="ignore"):
-            overall = 10.0 * (v0 @ p) / (present @ p)
-        return overall, _rank_min(overall)
+            return 10.0 * (v0 @ p) / (present @ p)
 
 
 def _missing_parts(x: np.ndarray, criteria: CriteriaSet) -> tuple[np.ndarray, np.ndarray]:
@@ -259,6 +323,75 @@ def _missing_parts(x: np.ndarray, criteria: CriteriaSet) -> tuple[np.ndarray, np
     return np.where(present, v, 0.0), present.astype(np.float64)
 
 
+class Scorer:
+    """:func:`score` for one value matrix under changing weights (the live ranking of the Weights screen).
+
+    What does not depend on the weights is done once: validation, normalisation, the presence mask and a
+    :class:`Ranker` (for values the one-pass fold cannot take). Each :meth:`scores` then costs the overall
+    as :func:`rank_only` computes it plus one product for the group scores and coverage. ``score()`` is ``Scorer(...).scores(points)``: one implementation of the rules.
+    """
+
+    def __init__(
+        self, values: np.ndarray, criteria: CriteriaSet, names: list[str] | tuple[str, ...] | None = None
+    ):
+        x = _as_values(values, criteria)
+        n = x.shape[0]
+        if names is not None:
+            names = tuple(names)
+            if len(names) != n:
+                raise InvalidValueError(f"{len(names)} account names for {n} rows of values")
+        self.criteria = criteria
+        self.names = names
+        self._x = x
+        self.normalised = normalise(x, criteria)
+        present = ~np.isnan(self.normalised)
+        self._v0 = np.where(present, self.normalised, 0.0)
+        self._present = present.astype(np.float64)
+        self._ranker: Ranker | None = None  # made when the one-pass fold cannot take the values
+        lay = criteria.layout
+        self._groups = np.stack([np.ones(len(criteria.criteria)), lay.attractiveness, lay.strength], axis=1)
+
+    def __len__(self) -> int:
+        return self._v0.shape[0]
+
+    def scores(self, points: np.ndarray | None = None) -> Scores:
+        criteria = self.criteria
+        p = criteria.layout.points if points is None else _as_points(points, criteria)
+        n = len(self)
+        overall = _overall_once(self._x, criteria, p) if n else np.empty(0)  # as rank_only computes it
+        if overall is None:
+            if self._ranker is None:
+                self._ranker = Ranker(self._x, criteria, copy=False)
+            overall = self._ranker._overall(p)
+        group_points = self._groups * p[:, None]
+        num = self._v0 @ group_points
+        den = self._present @ group_points
+        with np.errstate(invalid="ignore", divide="ignore"):
+            groups = np.where(den[:, 1:] > 0, 10.0 * num[:, 1:] / den[:, 1:], np.nan)
+        attractiveness = np.ascontiguousarray(groups[:, 0])
+        strength = np.ascontiguousarray(groups[:, 1])
+        # the ranked score itself, so that equal scores shown tie exactly
+        rank = _rank_min(overall if criteria.rank_by == "overall" else attractiveness)
+        thresholds = criteria.thresholds
+        weighted = group_points[:, 1:].sum(axis=0) > 0  # the groups that carry weight
+        missing = (np.isnan(groups) & weighted).any(axis=1) & ~np.isnan(overall)
+        return Scores(
+            normalised=self.normalised,
+            weights=p / p.sum(),
+            coverage=den[:, 0] / p.sum(),
+            overall=overall,
+            attractiveness=attractiveness,
+            strength=strength,
+            rank=rank,
+            quadrant=quadrants(attractiveness, strength, thresholds),
+            order=ranking_order(rank, self.names),
+            names=self.names,
+            thresholds=thresholds,
+            rank_by=criteria.rank_by,
+            missing_group=missing,
+        )
+
+
 def score(
     values: np.ndarray,
     criteria: CriteriaSet,
@@ -266,41 +399,7 @@ def score(
     names: list[str] | tuple[str, ...] | None = None,
 ) -> Scores:
     """Score every account: normalised values, coverage, overall, group scores, rank, quadrant, order."""
-    x = _as_values(values, criteria)
-    p = criteria.layout.points if points is None else _as_points(points, criteria)
-    n = x.shape[0]
-    if names is not None:
-        names = tuple(names)
-        if len(names) != n:
-            raise InvalidValueError(f"{len(names)} account names for {n} rows of values")
-    v = normalise(x, criteria)
-    overall, rank = rank_only(x, criteria, p)
-
-    lay = criteria.layout
-    present = ~np.isnan(v)
-    group_points = np.stack([p, p * lay.attractiveness, p * lay.strength], axis=1)
-    num = np.where(present, v, 0.0) @ group_points
-    den = present.astype(np.float64) @ group_points
-    with np.errstate(invalid="ignore", divide="ignore"):
-        groups = np.where(den[:, 1:] > 0, 10.0 * num[:, 1:] / den[:, 1:], np.nan)
-    attractiveness = np.ascontiguousarray(groups[:, 0])
-    strength = np.ascontiguousarray(groups[:, 1])
-    coverage = den[:, 0] / p.sum()
-
-    thresholds = criteria.thresholds
-    return Scores(
-        normalised=v,
-        weights=p / p.sum(),
-        coverage=coverage,
-        overall=overall,
-        attractiveness=attractiveness,
-        strength=strength,
-        rank=rank,
-        quadrant=quadrants(attractiveness, strength, thresholds),
-        order=ranking_order(rank, names),
-        names=names,
-        thresholds=thresholds,
-    )
+    return Scorer(values, criteria, names).scores(points)
 
 
 def quadrants(attractiveness: np.ndarray, strength: np.ndarray, thresholds: Thresholds) -> list[str | None]:
@@ -337,7 +436,7 @@ def ranking_order(rank: np.ndarray, names: tuple[str, ...] | list[str] | None = 
 
 
 def _rank_min(overall: np.ndarray) -> np.ndarray:
-    """rankdata(-overall, "min") with NaN last; snaps near-equal scores (<= 1e-10 apart) in place.
+    """rankdata(-r, "min") with NaN last; snaps near-equal scores (<= 1e-10 apart) in place.
 
     One ascending argsort (NaN last); with n_valid scores, the account at ascending position q has
     rank n_valid - q, or n_valid - (last position of its tie group) when it ties; ties are found
@@ -387,8 +486,10 @@ def _as_values(values: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
 
 def _as_points(points: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
     p = np.asarray(points, dtype=np.float64)
-    if p.shape == criteria.layout.points.shape and p.min() >= 0 and 0 < p.sum() < np.inf:
-        return p  # the common case, checked with two reductions
+    with np.errstate(over="ignore"):
+        if p.shape == criteria.layout.points.shape and p.min() >= 0 and 0 < p.sum() < np.inf:
+            return p  # the common case, checked with two reductions
+        total = p.sum() if p.size else 0.0
     m = len(criteria.criteria)
     if p.shape != (m,):
         raise InvalidValueError(f"expected {m} weights ({', '.join(criteria.ids)}), got {p.size}")
@@ -396,6 +497,11 @@ def _as_points(points: np.ndarray, criteria: CriteriaSet) -> np.ndarray:
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise InvalidValueError(f"weight of '{criteria.criteria[j].id}' must be a number >= 0, not {p[j]}")
+    if total == np.inf:
+        raise InvalidValueError(
+            f"the weights add up to more than {np.finfo(np.float64).max:.4g}, the largest number a sum can "
+            "hold; use smaller points (only their ratios matter)"
+        )
     raise InvalidValueError("all weights are zero; give at least one criterion a positive weight")
 
 

@@ -2,6 +2,9 @@
 
 Surveys and criteria sets are both TOML files written by people: a check reports all that is
 wrong at once, each problem named by file and key path, instead of stopping at the first.
+:func:`read_toml`, which both call, reads only a regular file within the limits of
+``kamtui.core.limits`` (size, nesting, list lengths, elements, indicators, criteria): a file beyond one
+is refused with the limit named, its cost bounded (README, "Reliability").
 """
 
 from __future__ import annotations
@@ -13,6 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from kamtui.core.errors import Problem
+from kamtui.core.files import FileRefused, open_regular_file
+from kamtui.core.limits import (
+    MAX_CRITERIA,
+    MAX_ELEMENT_INDICATORS,
+    MAX_SURVEY_ELEMENTS,
+    MAX_SURVEY_INDICATORS,
+    MAX_TOML_BYTES,
+    MAX_TOML_DEPTH,
+    MAX_TOML_LIST,
+    over_limit,
+)
 
 _TYPE_NAMES = {
     str: "text",
@@ -29,22 +43,49 @@ def describe_type(expected: type | tuple[type, ...]) -> str:
     return " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
 
 
+# A dotted key or table header of more parts than the depth limit: tomllib takes quadratic time over them
+# (16,000 parts, 32 kB, take 5 s), so such a line is refused before parsing. Keys are on one line.
+_LONG_KEY = re.compile(
+    r"^[ \t]*\[*[ \t]*(?:(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*\.[ \t]*){"
+    + str(MAX_TOML_DEPTH)
+    + "}",
+    re.MULTILINE,
+)
+# Lists with their own limit, by key path ([] for any item of a list).
+_LIST_LIMITS = {
+    "elements": (MAX_SURVEY_ELEMENTS, "elements"),
+    "elements[].indicators": (MAX_ELEMENT_INDICATORS, "indicators in one element"),
+    "criteria": (MAX_CRITERIA, "criteria"),
+}
+
+
 def read_toml(path: Path, source: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Parse ``path``; return (data, []) or (None, [problem]) naming the line of a syntax error."""
+    """Parse ``path``; return (data, []) or (None, [problem]) naming the line of a syntax error, or the limit
+    the file goes beyond."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(source, "", "file not found")]
-    except IsADirectoryError:
-        return None, [Problem(source, "", "is a folder, expected a .toml file")]
+        with open_regular_file(
+            path, expected="a .toml file", max_bytes=MAX_TOML_BYTES, what="TOML file"
+        ) as f:
+            raw = f.read(MAX_TOML_BYTES + 1)
+    except FileRefused as refused:
+        return None, [Problem(source, "", refused.message)]
     except OSError as exc:
         return None, [Problem(source, "", f"cannot be read ({exc.strerror or exc})")]
+    if len(raw) > MAX_TOML_BYTES:  # grew after it was opened
+        return None, [Problem(source, "", over_limit("is larger", f"{MAX_TOML_BYTES:,} bytes per TOML file"))]
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors save, is not an error
     except UnicodeDecodeError as exc:
         return None, [Problem(source, "", f"is not UTF-8 text (bad byte at offset {exc.start})")]
+    long_key = _LONG_KEY.search(text)
+    if long_key:
+        line = text.count("\n", 0, long_key.start()) + 1
+        found = f"a key of more than {MAX_TOML_DEPTH} dotted parts"
+        return None, [Problem(source, f"line {line}", over_limit(found, f"{MAX_TOML_DEPTH} parts"))]
     try:
-        return tomllib.loads(text), []
+        data = tomllib.loads(text)
+    except MemoryError:
+        return None, [Problem(source, "", "is too large to read in the memory this computer has free")]
     except RecursionError:
         return None, [
             Problem(source, "", "TOML nested too deeply to be read (arrays or tables inside each other)")
@@ -63,6 +104,38 @@ def read_toml(path: Path, source: str) -> tuple[dict[str, Any] | None, list[Prob
             where = ""
             reason = f"TOML syntax error: {reason}"
         return None, [Problem(source, where, reason)]
+    problem = _size_problem(data, source)
+    return (None, [problem]) if problem else (data, [])
+
+
+def _size_problem(data: dict[str, Any], source: str) -> Problem | None:
+    """The first limit the parsed document goes beyond (nesting, list lengths, indicators), or None."""
+    indicators = 0
+    stack: list[tuple[Any, str, str, int]] = [(data, "", "", 0)]  # (value, key path, pattern, depth)
+    while stack:
+        value, where, pattern, depth = stack.pop()
+        if depth > MAX_TOML_DEPTH:
+            found = f"tables or lists nested more than {MAX_TOML_DEPTH} deep"
+            return Problem(source, where, over_limit(found, f"{MAX_TOML_DEPTH} levels"))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, dict | list):
+                    stack.append((item, _join(where, key), _join(pattern, key), depth + 1))
+        elif isinstance(value, list):
+            limit, what = _LIST_LIMITS.get(pattern, (MAX_TOML_LIST, "items in one list"))
+            if len(value) > limit:
+                return Problem(source, where, over_limit(f"holds {len(value):,} {what}", f"{limit:,} {what}"))
+            if pattern == "elements[].indicators":
+                indicators += len(value)
+                if indicators > MAX_SURVEY_INDICATORS:
+                    found = f"holds more than {MAX_SURVEY_INDICATORS:,} indicators"
+                    return Problem(
+                        source, "", over_limit(found, f"{MAX_SURVEY_INDICATORS:,} indicators per survey")
+                    )
+            for index, item in enumerate(value):
+                if isinstance(item, dict | list):
+                    stack.append((item, f"{where}[{index}]", f"{pattern}[]", depth + 1))
+    return None
 
 
 @dataclass

@@ -56,6 +56,10 @@ STALE_TEMP_SECONDS = 24 * 3600
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_AS_IS = ("=", "+", "-", "@", "#", "\t", "\n")
 _TEMP_NAME = re.compile(r"^\..+\.tmp-(\d+)-[0-9a-f]+\.xlsx$")
+# openpyxl's write-only sheets go to temporary files of their own: during a save they are made in this
+# folder beside the target (not in $TMPDIR, where a killed export would leave them for ever)
+_SCRATCH_NAME = re.compile(r"^\.kamtui-scratch-(\d+)-[0-9a-f]+$")
+_tempdir_lock = threading.RLock()
 
 
 class ExportError(KamError):
@@ -433,11 +437,13 @@ def atomic_save(workbook_or_writer: Workbook | Callable[[Path], object], target:
         raise ExportError(f"cannot write {target}: {folder} is not a folder")
     remove_stale_temps(folder)
     temp = _create_temp(target)
+    scratch = folder / f".kamtui-scratch-{os.getpid()}-{os.urandom(4).hex()}"
     try:
-        if callable(getattr(workbook_or_writer, "save", None)):
-            workbook_or_writer.save(str(temp))  # type: ignore[union-attr]
-        else:
-            workbook_or_writer(temp)  # type: ignore[operator]
+        with _scratch_tempdir(scratch):
+            if callable(getattr(workbook_or_writer, "save", None)):
+                workbook_or_writer.save(str(temp))  # type: ignore[union-attr]
+            else:
+                workbook_or_writer(temp)  # type: ignore[operator]
         _fsync_file(temp)
         if target.exists():
             with contextlib.suppress(OSError):
@@ -460,6 +466,23 @@ def atomic_save(workbook_or_writer: Workbook | Callable[[Path], object], target:
     return target
 
 
+@contextlib.contextmanager
+def _scratch_tempdir(scratch: Path):
+    """Python's temporary folder is ``scratch`` meanwhile (removed afterwards; a killed run's is removed by
+    the next export into the same folder, see :func:`remove_stale_temps`)."""
+    import tempfile
+
+    with _tempdir_lock:
+        scratch.mkdir()
+        before = tempfile.tempdir
+        tempfile.tempdir = str(scratch)
+        try:
+            yield
+        finally:
+            tempfile.tempdir = before
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
 def temp_path_for(target: Path) -> Path:
     """A fresh temporary name beside ``target``: ``.<name>.tmp-<pid>-<random>.xlsx``."""
     return target.parent / f".{target.name[:120]}.tmp-{os.getpid()}-{os.urandom(4).hex()}{SUFFIX}"
@@ -474,7 +497,7 @@ def remove_stale_temps(folder: Path) -> list[Path]:
         return removed
     own = os.getpid()
     for entry in entries:
-        match = _TEMP_NAME.match(entry.name)
+        match = _TEMP_NAME.match(entry.name) or _SCRATCH_NAME.match(entry.name)
         if match is None:
             continue
         pid = int(match.group(1))
@@ -488,7 +511,10 @@ def remove_stale_temps(folder: Path) -> list[Path]:
         stale = age > STALE_TEMP_SECONDS or pid == own or not _process_alive(pid)
         if stale:
             try:
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
                 removed.append(Path(entry.path))
             except OSError:
                 pass

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kamtui.core.errors import Problem
+from kamtui.core.files import regular_file_problem
 from kamtui.core.forms import (
     ANSWERS_SHEET,
     CHECKSUM,
@@ -64,10 +65,9 @@ def read_form(path: Path | str) -> ReturnedForm:
 
 
 def _check_file(path: Path, source: str) -> None:
-    if not path.exists():
-        _refuse(source, "file not found")
-    if path.is_dir():
-        _refuse(source, "is a folder, expected an .xlsx answer form")
+    problem = regular_file_problem(path, "an .xlsx answer form")  # a FIFO or device is never opened
+    if problem is not None:
+        _refuse(source, problem)
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:

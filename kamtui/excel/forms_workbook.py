@@ -73,27 +73,6 @@ _RESERVED = {
 }
 
 
-def anchors(survey: Any, element: Any, indicator: Any) -> tuple[str, ...]:
-    """The five level descriptions a statement is rated against, most specific first.
-
-    ``indicator.levels`` when the survey gives per-statement anchors, else ``survey.scale`` (survey-wide
-    anchors), else the element's five level descriptions.
-    """
-    chosen = getattr(indicator, "levels", None) or getattr(survey, "scale", None) or element.levels
-    texts = [_anchor_text(item) for item in chosen]
-    return tuple((texts + [""] * len(LEVELS))[: len(LEVELS)])
-
-
-def _anchor_text(item: Any) -> str:
-    if isinstance(item, str):
-        return item
-    for attribute in ("text", "description", "name"):
-        value = getattr(item, attribute, None)
-        if isinstance(value, str):
-            return value
-    return str(item)
-
-
 def write_form(path: Path | str, form: FormSpec, *, secret: bytes = b"") -> Path:
     """Write one personal answer form to ``path`` (atomically); returns the path."""
     workbook = build_form(form, secret=secret)
@@ -185,7 +164,7 @@ def _answers(ws: Any, form: FormSpec) -> list[str]:
             ws.row_dimensions[row].height = height
         row += 1
         for indicator in element.indicators:
-            levels = anchors(survey, element, indicator)
+            levels = survey.anchors_for(indicator.id)  # the statement's own, the scale, or the element's
             given = prefill.get(indicator.id)
             xl.put(ws, row, 1, indicator.id, xl.TEXT)
             xl.put(ws, row, 2, element.name, xl.WRAP)

@@ -24,6 +24,7 @@ from pathlib import Path
 from aiohttp import web
 from textual_serve.server import Server, to_int
 
+from kamtui.core.confidential import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV
 from kamtui.core.errors import KamError
 from kamtui.serve import pages
 from kamtui.serve.addresses import ServedAddresses, is_wildcard
@@ -156,6 +157,7 @@ class WorkshopServer(Server):
         websocket = session.websocket
         app = session.app = AppProcess(
             self.workshop.command(session.kind),
+            environment=self.app_environment(session.kind, request),
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -179,6 +181,15 @@ class WorkshopServer(Server):
                     await reader
             await session.close(pages.CLOSE_APP_ENDED, pages.close_reason("The app has ended."))
             await app.end()
+
+    def app_environment(self, kind: str, request: web.Request) -> dict[str, str]:
+        """What the lead's app is told: the join link (at the address the lead's browser came in on, or
+        the public URL), and its assessment, for the Join screen. A participant's app is told nothing."""
+        token = self.workshop.tokens.join
+        if kind != LEAD or token is None or self.workshop.assessment is None:
+            return {}
+        base = (self._given_public_url or f"{request.scheme}://{request.host}").rstrip("/")
+        return {JOIN_URL_ENV: f"{base}/join/{token}", JOIN_ASSESSMENT_ENV: str(self.workshop.assessment)}
 
     # --- idle sessions, start and stop -------------------------------------------------------------
 

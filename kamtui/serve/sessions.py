@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from textual_serve.app_service import AppService
 
+from kamtui.core.confidential import SERVED_ENV
+
 log = logging.getLogger("kamtui.serve")
 
-SERVED_ENV = "KAMTUI_SERVED"
 MIN_SIZE = (20, 5)
 MAX_SIZE = (500, 200)
 QUIT_GRACE = 2.0
@@ -66,15 +67,17 @@ def clamp_size(width: int, height: int) -> tuple[int, int]:
 class AppProcess(AppService):
     """textual-serve's app service for one tab, started from ``argv`` and ended for sure."""
 
-    def __init__(self, argv: Sequence[str], **kwargs) -> None:
+    def __init__(self, argv: Sequence[str], *, environment: dict[str, str] | None = None, **kwargs) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = list(argv)
+        self.environment = dict(environment or {})  # more variables for the app (the lead's: the join link)
         self.process: asyncio.subprocess.Process | None = None
         self.last_input = time.monotonic()
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
         environment[SERVED_ENV] = "1"
+        environment.update(self.environment)
         return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:

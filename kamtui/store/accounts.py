@@ -3,83 +3,78 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import sqlite3
+from collections.abc import Mapping, Sequence
 
+from kamtui.core.accounts import ACCOUNT_FIELDS, AccountRecord, AccountUpdate, Matrix
 from kamtui.core.errors import InvalidValueError, NotFoundError
+from kamtui.core.names import name_key, name_problem, normalise
+from kamtui.store import decode
 from kamtui.store.db import Store, now
 
-if TYPE_CHECKING:
-    import numpy as np
-
-ACCOUNT_FIELDS = ("owner", "effort", "segment", "ref")
-
-
-@dataclass(frozen=True)
-class AccountRecord:
-    id: int
-    name: str
-    owner: str | None
-    effort: float | None
-    segment: str | None
-    ref: str | None
-    values: dict[str, float]  # criterion id -> value; missing criteria are absent
-
-
-@dataclass(slots=True)
-class AccountUpdate:
-    """An account as read from a file: only the fields and criteria present in the file are set.
-
-    A key present with None clears that field or value (a blank cell is missing).
-    """
-
-    name: str
-    fields: dict[str, object] = field(default_factory=dict)
-    values: dict[str, float | None] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """Accounts x criteria as the engine wants them (NaN = missing), in the store's name order."""
-
-    names: list[str]
-    values: np.ndarray
-    owners: list[str | None]
-    effort: np.ndarray  # NaN where unknown
-    segments: list[str | None]
-    refs: list[str | None]
-
+__all__ = ["ACCOUNT_FIELDS", "AccountRecord", "AccountUpdate", "Matrix"]
 
 def list_accounts(store: Store) -> list[AccountRecord]:
+    shown = store.path
     accounts = store.conn.execute(
         "SELECT id, name, owner, effort, segment, ref FROM accounts ORDER BY name"
     ).fetchall()
     values: dict[int, dict[str, float]] = {}
     for account_id, criterion, value in store.conn.execute("SELECT account_id, criterion, value FROM scores"):
-        values.setdefault(account_id, {})[criterion] = value
-    return [AccountRecord(*row, values=values.get(row[0], {})) for row in accounts]
+        where = f"scores row of account {account_id}, criterion {criterion!r}:"
+        values.setdefault(account_id, {})[criterion] = decode.number(shown, where, value)  # type: ignore[assignment]
+    records = []
+    for account_id, name, owner, effort, segment, ref in accounts:
+        if not isinstance(name, str):
+            raise decode.damaged(shown, f"accounts row {account_id}: name", "is not text")
+        effort = decode.number(shown, f"accounts row {account_id}: effort", effort, optional=True)
+        records.append(AccountRecord(account_id, name, owner, effort, segment, ref, values.get(account_id, {})))
+    return records
+
+
+def not_found(name: str) -> NotFoundError:
+    return NotFoundError(f"no account named '{name}'", hint="accounts")
+
+
+def find_account(conn: sqlite3.Connection, name: str) -> tuple[int, str] | None:
+    """(id, stored name) of the account called ``name``: exactly, else by the name rule (case and Unicode
+    normalisation ignored, kamtui.core.names); None when there is none."""
+    row = conn.execute("SELECT id, name FROM accounts WHERE name = ?", (name,)).fetchone()
+    if row is not None:
+        return int(row[0]), row[1]
+    key = name_key(name)
+    for account_id, stored in conn.execute("SELECT id, name FROM accounts"):
+        if isinstance(stored, str) and name_key(stored) == key:
+            return int(account_id), stored
+    return None
 
 
 def get_account(store: Store, name: str) -> AccountRecord:
-    for account in list_accounts_named(store, [name]):
-        return account
-    raise NotFoundError(f"no account named '{name}' (see: kamtui accounts list)")
+    found = find_account(store.conn, name)
+    if found is None:
+        raise not_found(name)
+    for account in list_accounts(store):
+        if account.id == found[0]:
+            return account
+    raise not_found(name)
 
 
-def list_accounts_named(store: Store, names: Sequence[str]) -> list[AccountRecord]:
-    wanted = set(names)
-    return [a for a in list_accounts(store) if a.name in wanted]
-
-
-def apply_updates(store: Store, updates: Sequence[AccountUpdate]) -> tuple[int, int]:
-    """Create or update accounts by name in one transaction. Returns (created, updated)."""
+def apply_updates(
+    store: Store,
+    updates: Sequence[AccountUpdate],
+    attributes: Sequence[Mapping[str, str | None]] | None = None,
+) -> tuple[int, int]:
+    """Create or update accounts by name (the name rule: "ACME" updates "Acme") in one transaction.
+    ``attributes[i]`` (optional) are the attributes of ``updates[i]``: name -> text, None deletes it; an
+    attribute name already stored in another spelling keeps the stored one. Returns (created, updated)."""
     created = updated = 0
     stamp = now()
     with store.write() as conn:
-        existing = dict(conn.execute("SELECT name, id FROM accounts").fetchall())
-        for update in updates:
-            account_id = existing.get(update.name)
+        existing = {name_key(name): account_id for name, account_id in conn.execute("SELECT name, id FROM accounts")}
+        spelling = {name_key(n): n for (n,) in conn.execute("SELECT DISTINCT name FROM account_attributes")}
+        for position, update in enumerate(updates):
+            key = name_key(update.name)
+            account_id = existing.get(key)
             if account_id is None:
                 cursor = conn.execute(
                     "INSERT INTO accounts (name, owner, effort, segment, ref, created_at, updated_at) "
@@ -87,7 +82,7 @@ def apply_updates(store: Store, updates: Sequence[AccountUpdate]) -> tuple[int, 
                     (update.name, *(update.fields.get(f) for f in ACCOUNT_FIELDS), stamp, stamp),
                 )
                 account_id = int(cursor.lastrowid)
-                existing[update.name] = account_id
+                existing[key] = account_id
                 created += 1
             else:
                 if update.fields:
@@ -108,14 +103,50 @@ def apply_updates(store: Store, updates: Sequence[AccountUpdate]) -> tuple[int, 
                 present,
             )
             conn.executemany("DELETE FROM scores WHERE account_id = ? AND criterion = ?", cleared)
+            if attributes is not None and attributes[position]:
+                _write_attributes(conn, account_id, attributes[position], spelling)
     return created, updated
 
 
+def _write_attributes(conn, account_id: int, attributes: Mapping[str, str | None], spelling: dict[str, str]) -> None:
+    for name, value in attributes.items():
+        stored = spelling.setdefault(name_key(name), name)
+        if value is None:
+            conn.execute("DELETE FROM account_attributes WHERE account_id = ? AND name = ?", (account_id, stored))
+        else:
+            conn.execute(
+                "INSERT INTO account_attributes (account_id, name, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value",
+                (account_id, stored, value),
+            )
+
+
+def attribute_names(store: Store) -> list[str]:
+    """Every attribute name stored, in the order they first arrived."""
+    rows = store.conn.execute(
+        "SELECT name FROM account_attributes GROUP BY name ORDER BY min(rowid)"
+    ).fetchall()
+    return [name for (name,) in rows if isinstance(name, str)]
+
+
+def attributes_by_name(store: Store) -> dict[str, dict[str, str]]:
+    """account name -> {attribute: text} for every account with attributes."""
+    out: dict[str, dict[str, str]] = {}
+    rows = store.conn.execute(
+        "SELECT a.name, x.name, x.value FROM account_attributes x JOIN accounts a ON a.id = x.account_id "
+        "ORDER BY x.rowid"
+    )
+    for account, name, value in rows:
+        if isinstance(account, str) and isinstance(name, str) and value is not None:
+            out.setdefault(account, {})[name] = str(value)
+    return out
+
+
 def _account_id(conn, name: str) -> int:
-    row = conn.execute("SELECT id FROM accounts WHERE name = ?", (name,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"no account named '{name}' (see: kamtui accounts list)")
-    return int(row[0])
+    found = find_account(conn, name)
+    if found is None:
+        raise not_found(name)
+    return found[0]
 
 
 def set_value(store: Store, name: str, criterion: str, value: float | None) -> None:
@@ -147,28 +178,38 @@ def set_field(store: Store, name: str, field_name: str, value: object) -> None:
         )
 
 
-def add_account(store: Store, name: str) -> None:
-    name = name.strip()
+def _check_new_name(conn, name: str, except_id: int | None = None) -> str:
+    name = normalise(name)
     if not name:
         raise InvalidValueError("an account needs a name")
+    problem = name_problem(name, "an account name")
+    if problem:
+        raise InvalidValueError(problem)
+    found = find_account(conn, name)
+    if found is not None and found[0] != except_id:
+        same = "" if found[1] == name else f" ('{found[1]}': names differ only by case or accents)"
+        raise InvalidValueError(f"an account named '{name}' already exists{same}")
+    return name
+
+
+def add_account(store: Store, name: str) -> str:
+    """Add an account by name; returns the name as stored."""
     with store.write() as conn:
-        if conn.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
-            raise InvalidValueError(f"an account named '{name}' already exists")
+        name = _check_new_name(conn, name)
         stamp = now()
         conn.execute(
             "INSERT INTO accounts (name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp)
         )
+    return name
 
 
-def rename_account(store: Store, old: str, new: str) -> None:
-    new = new.strip()
-    if not new:
-        raise InvalidValueError("an account needs a name")
+def rename_account(store: Store, old: str, new: str) -> str:
+    """Rename an account; returns the new name as stored."""
     with store.write() as conn:
         account_id = _account_id(conn, old)
-        if new != old and conn.execute("SELECT 1 FROM accounts WHERE name = ?", (new,)).fetchone():
-            raise InvalidValueError(f"an account named '{new}' already exists")
+        new = _check_new_name(conn, new, except_id=account_id)
         conn.execute("UPDATE accounts SET name = ?, updated_at = ? WHERE id = ?", (new, now(), account_id))
+    return new
 
 
 def remove_account(store: Store, name: str) -> None:

@@ -51,7 +51,7 @@ def check_path(path: Path, shown: str) -> os.stat_result:
         )
         raise DatabaseError(f"{shown}: is {kind}, not a file; expected a kamtui database file")
     if st.st_size == 0:
-        raise DatabaseError(f"{shown}: is an empty file, not a kamtui database; remove it or choose another file")
+        raise DatabaseError(f"{shown}: is an empty file, not a kamtui database; remove it or choose {{db}}")
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise DatabaseError(f"{shown}: is read-only; kamtui needs to write to it (check its permissions)")
     return st
@@ -95,7 +95,7 @@ def _inspect_once(path: Path, shown: str, st: os.stat_result, *, immutable: bool
     except sqlite3.Error as exc:
         if is_damage(exc):
             if "not a database" in str(exc):
-                raise DatabaseError(f"{shown}: {NOT_SQLITE}; it was left untouched") from None
+                raise DatabaseError(f"{shown}: {NOT_SQLITE}; it was left untouched, choose {{db}}") from None
             raise DatabaseError(damage_message(shown, str(exc))) from None
         raise DatabaseError(
             f"{shown}: cannot be read as a kamtui database ({exc}); it was left untouched"
@@ -118,7 +118,8 @@ def _check_integrity(conn: sqlite3.Connection, shown: str) -> None:
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(damage_message(shown, str(exc))) from None
     if rows != ["ok"]:
-        raise DatabaseError(damage_message(shown, "; ".join(rows)))
+        found = " ".join(" ".join(str(r).replace("*** in database main ***", "").split()) for r in rows)
+        raise DatabaseError(damage_message(shown, found.strip()))
 
 
 def inspect_schema(conn: sqlite3.Connection, shown: str) -> int:
@@ -127,7 +128,7 @@ def inspect_schema(conn: sqlite3.Connection, shown: str) -> int:
         entries = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
     except DatabaseError as exc:
         if "not a database" in str(exc):
-            raise DatabaseError(f"{shown}: {NOT_SQLITE}; it was left untouched") from None
+            raise DatabaseError(f"{shown}: {NOT_SQLITE}; it was left untouched, choose {{db}}") from None
         raise
     if not entries:
         return 0  # a blank SQLite file: nothing of anybody's is in it

@@ -251,10 +251,11 @@ def _recheck(slot: _Slot, shown: str) -> None:
 def _first_connection(path: Path, shown: str, st: os.stat_result) -> sqlite3.Connection:
     """The process's first connection to the file: checked read-only, then opened, probed and migrated."""
     version = inspect_read_only(path, shown, st)
-    conn = _connection(path, shown)
+    conn = _connection(path, shown, configured=False)
     try:
         if version:
-            probe_writable(conn, shown)
+            probe_writable(conn, shown)  # before WAL mode is set: that alone writes the header
+        configure(conn)
         if version < SCHEMA_VERSION:
             _migrate(conn)
     except sqlite3.Error as exc:
@@ -267,12 +268,14 @@ def _first_connection(path: Path, shown: str, st: os.stat_result) -> sqlite3.Con
     return conn
 
 
-def _connection(path: Path, shown: str) -> sqlite3.Connection:
+def _connection(path: Path, shown: str, *, configured: bool = True) -> sqlite3.Connection:
     try:
         conn = connect(path, shown)
     except sqlite3.Error as exc:
         raise DatabaseError(f"{shown}: cannot be opened as a database ({exc})") from None
     conn.row_factory = sqlite3.Row
+    if not configured:
+        return conn
     try:
         configure(conn)
     except sqlite3.Error as exc:

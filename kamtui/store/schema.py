@@ -104,6 +104,55 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             PRIMARY KEY (run_id, position)
         )""",
     ),
+    # Workshops (confidential assessments, participants who resume), pre-work forms, action plans,
+    # account attributes from CRM exports, and who saved a run. Every column is documented in the README.
+    2: (
+        "ALTER TABLE assessments ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE assessments ADD COLUMN min_group INTEGER NOT NULL DEFAULT 3",
+        "ALTER TABLE assessments ADD COLUMN results_open INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE respondents ADD COLUMN code TEXT",
+        "ALTER TABLE respondents ADD COLUMN resume_hash TEXT",
+        "CREATE UNIQUE INDEX respondents_by_code ON respondents(assessment_id, code) WHERE code IS NOT NULL",
+        """CREATE TABLE forms (
+            id TEXT PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            respondent TEXT NOT NULL,
+            role TEXT,
+            email TEXT,
+            file TEXT,
+            created_at TEXT NOT NULL,
+            collected_at TEXT
+        )""",
+        "CREATE INDEX forms_by_assessment ON forms(assessment_id)",
+        """CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            element TEXT NOT NULL,
+            text TEXT NOT NULL,
+            owner TEXT,
+            due TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'doing', 'done', 'dropped')),
+            carried_from INTEGER REFERENCES actions(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX actions_by_assessment ON actions(assessment_id)",
+        """CREATE TABLE account_attributes (
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value TEXT,
+            PRIMARY KEY (account_id, name)
+        )""",
+        """CREATE TABLE column_maps (
+            criteria_set TEXT NOT NULL,
+            file_column TEXT NOT NULL,
+            field TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (criteria_set, file_column)
+        )""",
+        "ALTER TABLE runs ADD COLUMN saved_by TEXT",
+        "ALTER TABLE run_results ADD COLUMN attributes_json TEXT",
+    ),
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

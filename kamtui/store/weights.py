@@ -12,6 +12,12 @@ def stored_points(store: Store, criteria_set: str) -> dict[str, float]:
     return dict(rows.fetchall())
 
 
+def stored_sources(store: Store, criteria_set: str) -> dict[str, str]:
+    """Where each stored weight came from (``manual`` or ``ahp``)."""
+    rows = store.conn.execute("SELECT criterion, source FROM weights WHERE criteria_set = ?", (criteria_set,))
+    return dict(rows.fetchall())
+
+
 def save_points(store: Store, criteria_set: str, points: Mapping[str, float], source: str = "manual") -> None:
     """Store points for some criteria of a set in one transaction."""
     stamp = now()

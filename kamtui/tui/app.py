@@ -6,6 +6,7 @@ under a millisecond); thread workers open their own connection with :meth:`KamAp
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -16,8 +17,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from kamtui.store import Store, open_store
+from kamtui.core.confidential import SERVED_ENV
+from kamtui.service.database import Database, open_database, set_user_setting, user_setting
+from kamtui.service.healthcheck import PREVIOUS
 from kamtui.tui.errors import describe, format_traceback
+from kamtui.tui.selection_session import SelectionSession
 from kamtui.tui.themes import (
     DEFAULT_THEME,
     LEVEL_DEFAULTS,
@@ -46,6 +50,7 @@ SELECTION_COMMANDS = (
         "app.ranking",
     ),
     ("Portfolio", "Account selection: the attractiveness x strength matrix (p on Home)", "app.portfolio"),
+    ("Compare runs", "Account selection: what changed between two saved runs (d on Weights)", "app.compare_runs"),
 )
 
 
@@ -64,7 +69,7 @@ class KamApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Database,
         *,
         theme: str | None = None,
         db_label: str | None = None,
@@ -75,14 +80,17 @@ class KamApp(App[None]):
         super().__init__()
         for kam_theme in THEMES:
             self.register_theme(kam_theme)
-        self.store = store
+        self.store = store  # the UI thread's handle on the database (workers use thread_store)
         self.db_path: Path = store.path
-        self.db_label = db_label if db_label is not None else str(store.path)
+        self.selection = SelectionSession()  # the account-selection screens' shared state
+        if db_label is None:  # served to a browser (kamtui serve), the header never names the server's file
+            db_label = "" if os.environ.get(SERVED_ENV) == "1" else str(store.path)
+        self.db_label = db_label
         self.refresh_interval = refresh_interval
         self._start_results = results
         self._start_compare = compare
         self._persist_theme = False
-        chosen = THEME_ALIASES.get(theme or "", theme) or store.get_meta(THEME_META_KEY) or DEFAULT_THEME
+        chosen = THEME_ALIASES.get(theme or "", theme) or user_setting(store, THEME_META_KEY) or DEFAULT_THEME
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
         self.set_class(self.theme == PROJECTOR_THEME, PROJECTOR_CLASS)
 
@@ -96,12 +104,13 @@ class KamApp(App[None]):
     def on_mount(self) -> None:
         self._persist_theme = True
         if self._start_results is not None:
-            self.open_results(self._start_results, self._start_compare)
+            start = self._start_compare
+            self.open_results(self._start_results, PREVIOUS if start is None else start)  # one default trend
 
     def on_unmount(self) -> None:
         self.store.close()
 
-    def open_results(self, assessment_id: int, compare: int | str | None = "default") -> None:
+    def open_results(self, assessment_id: int, compare: int | str | None = PREVIOUS) -> None:
         from kamtui.tui.screens.results import ResultsScreen
 
         self.push_screen(ResultsScreen(assessment_id, compare=compare))
@@ -144,6 +153,23 @@ class KamApp(App[None]):
         if not isinstance(self.screen, PortfolioScreen):
             self._open_selection(PortfolioScreen())
 
+    def action_compare_runs(self) -> None:
+        """Two saved selection runs side by side: what entered, left and moved."""
+        from kamtui.tui.screens.run_compare import RunCompareScreen
+
+        if not isinstance(self.screen, RunCompareScreen):
+            self.push_screen(RunCompareScreen())
+
+    def action_join(self) -> None:
+        """The join link and its QR code: of the assessment on Results, else of the one being served."""
+        from kamtui.tui.screens.join import JoinScreen
+        from kamtui.tui.screens.results import ResultsScreen
+
+        screen = self.screen
+        if isinstance(screen, JoinScreen):
+            return
+        self.push_screen(JoinScreen(screen.assessment_id if isinstance(screen, ResultsScreen) else None))
+
     def action_home(self) -> None:
         """Back to the list of assessments."""
         while len(self.screen_stack) > 1:
@@ -173,9 +199,9 @@ class KamApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         self.set_class(theme == PROJECTOR_THEME, PROJECTOR_CLASS)
-        if self._persist_theme and self.store.get_meta(THEME_META_KEY) != theme:
+        if self._persist_theme:
             try:
-                self.store.set_meta(THEME_META_KEY, theme)
+                set_user_setting(self.store, THEME_META_KEY, theme)
             except Exception as error:
                 self.report_error(error)
 
@@ -209,6 +235,11 @@ class KamApp(App[None]):
         for title, help_text, action in SELECTION_COMMANDS:
             yield SystemCommand(title, help_text, partial(self.run_action, action))
         yield SystemCommand(
+            "Join link",
+            "The workshop's join link and its QR code, to project (j on Results)",
+            partial(self.run_action, "app.join"),
+        )
+        yield SystemCommand(
             "Toggle projector theme",
             "High contrast and larger spacing for workshops (F2 or t); remembered in the database",
             partial(self.run_action, "app.toggle_theme"),
@@ -241,9 +272,9 @@ class KamApp(App[None]):
         self.notify(message, title=title, severity="error", timeout=12, markup=False)
 
     @contextmanager
-    def thread_store(self) -> Iterator[Store]:
-        """A store connection of its own for a worker thread."""
-        store = open_store(self.db_path, create=False)
+    def thread_store(self) -> Iterator[Database]:
+        """The worker thread's own handle on the database (each thread keeps one connection for its life)."""
+        store = open_database(self.db_path, create=False)
         try:
             yield store
         finally:
@@ -265,7 +296,7 @@ def make_app(
     ``db_label``: what the header shows for the database (default: its path);
     ``results``/``compare``: open straight on the results of an assessment, compared with another.
     """
-    store = open_store(Path(db_path))
+    store = open_database(Path(db_path))
     try:
         return KamApp(
             store,

@@ -76,10 +76,17 @@ def test_the_shared_hand_worked_set_is_valid(cli):
     assert (result.code, result.stdout) == (0, "ok: 4 criteria (2 attractiveness, 2 strength)\n")
 
 
-def test_builtin_set_validates_by_id(cli):
-    result = cli("criteria", "validate", "kam-default")
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("kam-default", "ok: 12 criteria (8 attractiveness, 4 strength)\n"),
+        ("kam-default-v1", "ok: 12 criteria (7 attractiveness, 5 strength)\n"),
+    ],
+)
+def test_builtin_set_validates_by_id(cli, ref, expected):
+    result = cli("criteria", "validate", ref)
     assert result.code == 0, result.output
-    assert result.stdout == "ok: 12 criteria (7 attractiveness, 5 strength)\n"
+    assert result.stdout == expected
 
 
 def test_validate_does_not_create_a_database(cli, tmp_path, db_path):
@@ -233,9 +240,31 @@ def test_errors_never_show_a_traceback_in_a_real_process(kamtui, tmp_path):
 def test_list_names_the_builtin_set_and_its_criteria(cli):
     result = cli("criteria", "list")
     assert result.code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert lines[0].split()[0] == "kam-default"
-    assert "Key account selection (12 criteria)" in lines[0]
+    all_lines = result.stdout.splitlines()
+    start = all_lines.index(next(line for line in all_lines if line.split()[0] == "kam-default-v1"))
+    v2, lines = all_lines[:start], all_lines[start:]  # kam-default (version 2) first, then version 1
+    assert v2[0].split()[0] == "kam-default"
+    assert "Key account selection (12 criteria)" in v2[0]
+    assert [line.split()[0] for line in v2[1:]] == [
+        "addressable_spend",
+        "growth_outlook",
+        "margin_potential",
+        "strategic_fit",
+        "willingness_to_partner",
+        "footprint_fit",
+        "credit_risk",
+        "cost_to_serve",
+        "relative_strength",
+        "access_to_decision_makers",
+        "share_of_wallet",
+        "track_record",
+    ]
+    share = next(line for line in v2 if line.split()[0] == "share_of_wallet")
+    assert share.split()[1:4] == ["strength", "number", "0-100"]
+    spend = next(line for line in v2 if line.split()[0] == "addressable_spend")
+    assert spend.rstrip().endswith("14 pts, log")
+    assert next(line for line in v2 if line.split()[0] == "credit_risk").rstrip().endswith("4 pts, cost")
+    assert "Key account selection (version 1) (12 criteria)" in lines[0]
     body = "\n".join(lines[1:])
     for cid in (
         "revenue_potential",
@@ -258,8 +287,17 @@ def test_list_json_gives_each_set_as_its_toml_shape(cli):
     result = cli("criteria", "list", "--json")
     assert result.code == 0, result.output
     sets = json.loads(result.stdout)
-    default = next(s for s in sets if s["id"] == "kam-default")
-    assert default["title"] == "Key account selection"
+    v2 = next(s for s in sets if s["id"] == "kam-default")
+    assert (v2["title"], v2["version"], v2["rank_by"]) == ("Key account selection", 2, "attractiveness")
+    v2_criteria = {c["id"]: c for c in v2["criteria"]}
+    assert len(v2_criteria) == 12 and sum(c["weight"] for c in v2_criteria.values()) == 100
+    assert v2_criteria["share_of_wallet"]["scale"] == [0, 100]
+    assert "transform" not in v2_criteria["share_of_wallet"]
+    assert v2_criteria["access_to_decision_makers"]["group"] == "strength"
+    assert v2_criteria["credit_risk"]["direction"] == "cost"
+    default = next(s for s in sets if s["id"] == "kam-default-v1")
+    assert "rank_by" not in default and "version" not in default
+    assert default["title"] == "Key account selection (version 1)"
     assert default["thresholds"] == {"attractiveness": 5, "strength": 5}
     criteria = {c["id"]: c for c in default["criteria"]}
     assert len(criteria) == 12
@@ -268,3 +306,168 @@ def test_list_json_gives_each_set_as_its_toml_shape(cli):
     assert criteria["cost_to_serve"]["direction"] == "cost"
     assert criteria["relationship_stage"]["scale"] == [1, 5]
     assert {c["group"] for c in criteria.values()} == {"attractiveness", "strength"}
+
+
+# ----------------------------------------------------------------------------- version-2 keys (issue 15)
+
+
+def test_a_number_with_a_fixed_scale_and_rank_by_validate(cli, tmp_path):
+    text = (
+        HEAD
+        + 'version = 2\nrank_by = "attractiveness"\n'
+        + criterion("fit")
+        + criterion("share", "strength", kind="number", unit="%", scale=[0, 100])
+    )
+    result = cli("criteria", "validate", write(tmp_path, text))
+    assert (result.code, result.stdout) == (0, "ok: 2 criteria (1 attractiveness, 1 strength)\n")
+
+
+@pytest.mark.parametrize(
+    ("top", "extra", "expected"),
+    [
+        (
+            "",
+            {"kind": "number", "transform": "log", "scale": [0, 100]},
+            "criteria[1].scale: 'scale' and 'transform' exclude each other: a number on a fixed scale is "
+            "normalised on that scale, not log-transformed; drop one of them",
+        ),
+        ("", {"kind": "number", "scale": [100, 0]}, "criteria[1].scale: scale lo (100) must be below hi (0)"),
+        (
+            "",
+            {"kind": "number", "scale": [0, 1e308]},
+            "criteria[1].scale: scale bounds must lie between -1e+15 and 1e+15, found 0 to 1e+308",
+        ),
+        (
+            "",
+            {"scale": [-1e308, 10]},
+            "criteria[1].scale: scale bounds must lie between -1e+15 and 1e+15, found -1e+308 to 10",
+        ),
+        ("", {"kind": "number", "scale": [0]}, "criteria[1].scale: expected [lo, hi]: a list of two numbers"),
+        (
+            "",
+            {"kind": "number", "scale": [0, 100], "labels": ["low", "high"]},
+            "criteria[1].labels: 'labels' is only for rating criteria (this one is a number)",
+        ),
+        ('rank_by = "best"\n', {}, "rank_by: unknown rank_by 'best' (allowed: overall, attractiveness)"),
+        ("rank_by = true\n", {}, "rank_by: expected text, found true/false"),
+        ("version = 0\n", {}, "version: expected a whole number >= 1, found 0"),
+        (
+            f"version = {2**64}\n",
+            {},
+            "version: expected a whole number >= 1 and at most 9223372036854775807 (2**63 - 1, 64 bits), "
+            f"found {2**64}",
+        ),
+        (
+            "",
+            {"weight": 1.7e308},
+            "criteria: the weights add up to more than 1.798e+308, the largest number a sum can hold; use "
+            "smaller points (only their ratios matter)",
+        ),
+        (
+            "",
+            {"name": "Fit"},
+            "criteria[1].name: duplicate name 'Fit' (also used by criteria[0]; case is ignored)",
+        ),
+        (
+            "",
+            {"name": "FIT"},
+            "criteria[1].name: duplicate name 'FIT' (also used by criteria[0]; case is ignored)",
+        ),
+    ],
+    ids=[
+        "scale-and-transform",
+        "number-scale-backwards",
+        "number-scale-huge",
+        "rating-scale-huge",
+        "number-scale-one-bound",
+        "labels-on-a-number",
+        "rank_by-unknown",
+        "rank_by-not-text",
+        "version-zero",
+        "version-beyond-64-bits",
+        "weight-sum-overflows",
+        "name-twice",
+        "name-twice-other-case",
+    ],
+)
+def test_each_mistake_in_the_version_2_keys(cli, tmp_path, top, extra, expected):
+    weight = {"weight": 1.7e308} if "weight" in extra else {}
+    path = write(tmp_path, HEAD + top + criterion("fit", **weight) + criterion("other", "strength", **extra))
+    assert refused(cli, path) == [f"{path}:{expected}"]
+
+
+def test_a_name_that_is_another_criterions_id_is_refused(cli, tmp_path):
+    path = write(
+        tmp_path, HEAD + criterion("fit", name="Stage") + criterion("stage", "strength", name="Phase")
+    )
+    assert refused(cli, path) == [
+        f"{path}:criteria[0].name: name 'Stage' is the id of criteria[1]; a column headed 'Stage' would name "
+        "both, so pick another name"
+    ]
+
+
+def test_ranking_by_attractiveness_needs_a_weighted_attractiveness_criterion(cli, tmp_path):
+    text = HEAD + 'rank_by = "attractiveness"\n' + criterion("fit", weight=0) + criterion("stage", "strength")
+    path = write(tmp_path, text)
+    assert refused(cli, path) == [
+        f"{path}:rank_by: accounts are ranked by attractiveness but every attractiveness criterion has weight 0; "
+        "give one a positive weight or rank by overall"
+    ]
+
+
+def test_a_value_outside_a_fixed_scale_is_refused_like_a_rating(cli, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("account,share_of_wallet,relative_strength\nBeta,50,7\n", encoding="utf-8")
+    assert cli("accounts", "import", good, "--criteria", "kam-default").code == 0
+    result = cli("accounts", "set", "Beta", "share_of_wallet", "101", "--criteria", "kam-default")
+    assert result.code == 1
+    assert "share_of_wallet: 101 is outside the scale 0 to 100 of 'Share of wallet'; got 101" in result.stderr
+    result = cli("accounts", "set", "Beta", "relative_strength", "11", "--criteria", "kam-default")
+    assert result.code == 1
+    assert "relative_strength: 11 is outside the rating scale 1 to 10 of" in result.stderr
+    assert cli("accounts", "set", "Beta", "share_of_wallet", "100", "--criteria", "kam-default").code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account,share_of_wallet,relative_strength\nAcme,120,11\n", encoding="utf-8")
+    result = cli("accounts", "import", bad, "--criteria", "kam-default")
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{bad}:2:share_of_wallet: 120 is outside the scale 0 to 100 of 'Share of wallet'; found 120",
+        f"{bad}:2:relative_strength: 11 is outside the rating scale 1 to 10 of 'Relative strength (customer's "
+        "view)'; found 11",
+    ]
+
+
+def test_a_database_scored_on_version_1_keeps_working_with_kam_default_v1(cli, tmp_path):
+    v1_file = DATA / "demo30-v1.csv"  # the 30 demo accounts as scored on kam-default version 1
+    refused_import = cli("accounts", "import", v1_file, "--criteria", "kam-default")
+    assert refused_import.code == 1
+    assert f"{v1_file}:1:relationship_stage: unknown column 'relationship_stage'" in refused_import.stderr
+    assert cli("accounts", "import", v1_file, "--criteria", "kam-default-v1").code == 0
+    result = cli("rank", "--json", "--samples", "0", "--top", "5", "--criteria", "kam-default-v1")
+    assert result.code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["criteria"] == "kam-default-v1"
+    accounts = data["accounts"]
+    assert len(accounts) == 30
+    # version 1 ranks by overall: the ranks follow the overall score, best first
+    scored = [a for a in accounts if a["overall"] is not None]
+    assert [a["rank"] for a in scored][:5] == [1, 2, 3, 4, 5]
+    assert [a["overall"] for a in scored] == sorted((a["overall"] for a in scored), reverse=True)
+    assert accounts[0]["account"] == "Marlowe Chemicals"
+
+
+def test_kam_default_ranks_the_demo_accounts_by_attractiveness(cli):
+    assert cli("accounts", "import", DATA / "demo30.csv", "--criteria", "kam-default").code == 0
+    result = cli("rank", "--json", "--samples", "0", "--top", "5")
+    assert result.code == 0, result.output
+    accounts = json.loads(result.stdout)["accounts"]
+    ranked = [a for a in accounts if a["attractiveness"] is not None]
+    assert [a["attractiveness"] for a in ranked] == sorted(
+        (a["attractiveness"] for a in ranked), reverse=True
+    )
+    assert [a["rank"] for a in ranked][:3] == [1, 2, 3]
+    # the best overall score is not the best attractiveness: a Star outranks a stronger Strategic account
+    best_overall = max(ranked, key=lambda a: a["overall"])
+    assert best_overall["rank"] > 1 and accounts[0]["quadrant"] == "Star"
+    assert sum(a["selected"] for a in accounts) == 5
+    assert all(a["selected"] for a in accounts[:5] if a["coverage"] >= 0.5)

@@ -155,8 +155,8 @@ def test_new_prints_the_id_alone(cli, db_path):
         db_path, "SELECT id, title, programme, survey_id, survey_version FROM assessments ORDER BY id"
     )
     assert rows == [
-        (1, "First", None, "kam-healthcheck", 1),
-        (2, "Second", "Northwind", "kam-healthcheck", 1),
+        (1, "First", None, "kam-healthcheck", 2),
+        (2, "Second", "Northwind", "kam-healthcheck", 2),
     ]
 
 
@@ -170,7 +170,7 @@ def test_new_with_builtin_survey_id_and_survey_file(cli, db_path, mini):
     assert cli("healthcheck", "new", "--title", "Mini", "--survey", mini).stdout == "2\n"
     rows = query(db_path, "SELECT id, survey_id, survey_version, survey_title, survey_json FROM assessments")
     assert [r[:4] for r in rows] == [
-        (1, "kam-process-pulse", 1, "KAM Process Pulse"),
+        (1, "kam-process-pulse", 2, "KAM Process Pulse"),
         (2, "mini", 2, "Mini survey"),
     ]
     stored = json.loads(rows[1][4])  # the definition is stored with the assessment
@@ -312,8 +312,8 @@ def test_answer_requires_respondent(cli, db_path, assessment):
 
 # ----------------------------------------------------------------------------- report
 
-ELEMENT_KEYS = {"id", "name", "score", "level", "rwg", "n", "coverage", "by_role", "gaps", "delta"}
-INDICATOR_KEYS = {"id", "element", "mean", "rwg", "n", "na", "unknown"}
+ELEMENT_KEYS = {"id", "name", "score", "level", "rwg", "rwg_j", "n", "coverage", "by_role", "gaps", "delta"}
+INDICATOR_KEYS = {"id", "element", "mean", "rwg", "n", "na", "unknown", "spread", "by_role"}
 PRESCRIPTION_KEYS = {"element", "level", "target", "text"}
 TOP_KEYS = {
     "assessment", "title", "survey", "respondents", "overall", "level", "level_name", "coverage",
@@ -339,7 +339,11 @@ def test_report_json_has_the_documented_keys(cli, scored):
     data = report(cli, scored)
     assert set(data) >= TOP_KEYS
     assert data["elements"] and all(set(e) >= ELEMENT_KEYS for e in data["elements"])
-    assert all(set(g) >= {"roles", "difference", "p_value"} for e in data["elements"] for g in e["gaps"])
+    assert all(
+        set(g) >= {"roles", "difference", "higher", "p_value", "p_adjusted", "method"}
+        for e in data["elements"]
+        for g in e["gaps"]
+    )
     assert data["indicators"] and all(set(i) >= INDICATOR_KEYS for i in data["indicators"])
     assert data["prescription"] and all(set(p) >= PRESCRIPTION_KEYS for p in data["prescription"])
 
@@ -365,15 +369,19 @@ def test_report_numbers(cli, scored):
     assert a["rwg"] == pytest.approx(rwg(alpha)) == pytest.approx(1 - (19 / 12) / 2)
     assert a["coverage"] == pytest.approx(7 / 9)
     assert a["by_role"] == {"KAM": pytest.approx(3.25), "Leadership": pytest.approx(1.5)}
-    assert a["gaps"] == [{"roles": ["KAM", "Leadership"], "difference": pytest.approx(1.75), "p_value": None}]
+    assert a["gaps"] == [
+        {"roles": ["KAM", "Leadership"], "difference": pytest.approx(1.75), "higher": "KAM", "p_value": None,
+         "p_adjusted": None, "method": None}
+    ]  # fmt: skip
     assert a["delta"] is None
     assert (b["score"], b["level"], b["n"]) == (pytest.approx(12.5 / 3), 4, 3)
     assert b["rwg"] == pytest.approx(rwg(beta)) == pytest.approx(1 - (13 / 12) / 2)
     assert b["coverage"] == pytest.approx(5 / 6)
     assert b["by_role"] == {"KAM": pytest.approx(3.75), "Leadership": pytest.approx(5.0)}
     assert b["gaps"] == [
-        {"roles": ["KAM", "Leadership"], "difference": pytest.approx(-1.25), "p_value": None}
-    ]
+        {"roles": ["KAM", "Leadership"], "difference": pytest.approx(-1.25), "higher": "Leadership",
+         "p_value": None, "p_adjusted": None, "method": None}
+    ]  # fmt: skip
     assert (c["score"], c["level"], c["rwg"], c["n"], c["coverage"]) == (None, None, None, 0, 0)
     assert (c["by_role"], c["gaps"], c["delta"]) == ({}, [], None)
 
@@ -461,9 +469,11 @@ def test_role_gap_p_value_with_three_respondents_per_role(cli, tmp_path, mini):
     # KAM 1, 2, 3 (mean 2) vs Leadership 4, 4.5, 5 (mean 4.5): complete separation, no ties;
     # exact two-sided Mann-Whitney p = 2 x 1 / C(6, 3) = 0.1
     assert beta["by_role"] == {"KAM": pytest.approx(2.0), "Leadership": pytest.approx(4.5)}
+    # the only p-value of the report, so Benjamini-Hochberg leaves it as it is
     assert beta["gaps"] == [
-        {"roles": ["KAM", "Leadership"], "difference": pytest.approx(-2.5), "p_value": pytest.approx(0.1)}
-    ]
+        {"roles": ["KAM", "Leadership"], "difference": pytest.approx(-2.5), "higher": "Leadership",
+         "p_value": pytest.approx(0.1), "p_adjusted": pytest.approx(0.1), "method": "exact"}
+    ]  # fmt: skip
 
 
 def test_report_table_is_readable(cli, scored):
@@ -523,3 +533,90 @@ def test_level_of_a_score_that_is_exactly_an_integer(cli, tmp_path):
     assert element["score"] == pytest.approx(3.0)
     assert data["overall"] == pytest.approx(3.0)  # the only element with a score
     assert (element["level"], data["level"], data["level_name"]) == (3, 3, "Repeatable")
+
+
+# ----------------------------------------------------------------------------- drill-down, trend default
+
+
+def test_report_json_spread_and_role_means_per_statement(cli, scored):
+    indicators = {i["id"]: i for i in report(cli, scored)["indicators"]}
+    # Ann 2, Bob 4, Cy 1; A-3: Ann na, Bob 4, Cy 2; B-1: Ann 4, Bob unknown, Cy 5; C-2: Cy unknown
+    assert indicators["A-1"]["spread"] == {"1": 1, "2": 1, "3": 0, "4": 1, "5": 0, "na": 0, "unknown": 0}
+    assert indicators["A-3"]["spread"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0, "na": 1, "unknown": 0}
+    assert indicators["B-1"]["spread"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1, "na": 0, "unknown": 1}
+    assert indicators["C-2"]["spread"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "na": 0, "unknown": 1}
+    assert indicators["A-1"]["by_role"] == {"KAM": pytest.approx(3.0), "Leadership": pytest.approx(1.0)}
+    assert indicators["B-1"]["by_role"] == {"KAM": pytest.approx(4.0), "Leadership": pytest.approx(5.0)}
+    data = report(cli, scored)
+    assert data["progress"] == pytest.approx(16 / 21)  # 16 answers of 3 x 7, as healthcheck list says
+    alpha = next(e for e in data["elements"] if e["id"] == "alpha")
+    # rwg(j) over alpha's statements rated twice or more: A-1 (2, 4, 1) variance 7/3, A-2 (3, 4) 1/2,
+    # A-3 (4, 2) 2: mean 29/18 (= 1.61), ratio 29/36; J = 3: 3 x 7/36 / (3 x 7/36 + 29/36) = 21/50
+    assert alpha["rwg_j"] == pytest.approx(21 / 50)
+
+
+@pytest.fixture
+def two_of_a_programme(cli, tmp_path, mini) -> tuple[int, int]:
+    assert cli("healthcheck", "new", "--title", "Before", "--survey", mini, "--programme", "P").stdout == "1\n"
+    import_csv(cli, tmp_path, 1, EARLIER_CSV, "earlier.csv")
+    assert cli("healthcheck", "new", "--title", "Now", "--survey", mini, "--programme", "P").stdout == "2\n"
+    import_csv(cli, tmp_path, 2, CURRENT_CSV, "current.csv")
+    return 1, 2
+
+
+def test_report_compares_with_the_previous_assessment_by_default(cli, two_of_a_programme):
+    data = report(cli, 2)  # no --compare: the programme's previous assessment, as Results
+    assert data["compare"] == 1
+    deltas = {e["id"]: e["delta"] for e in data["elements"]}
+    assert deltas["alpha"] == pytest.approx(8 / 3 - 2)  # earlier alpha: Ann 1, Bob 3 -> 2
+    assert deltas["beta"] == pytest.approx(12.5 / 3 - 2)
+    text = cli("healthcheck", "report", 2).stdout
+    assert f"trend {data['overall_delta']:+.2f} vs #1" in text
+    for off in (["--compare", "none"], ["--no-compare"], ["--compare", "NONE"]):
+        quiet = report(cli, 2, *off)
+        assert quiet["compare"] is None and quiet["overall_delta"] is None, off
+        assert all(e["delta"] is None for e in quiet["elements"])
+        assert "trend" not in cli("healthcheck", "report", 2, *off).stdout
+    assert report(cli, 2, "--compare", "previous")["compare"] == 1
+    first = cli("healthcheck", "report", 1)
+    assert "no earlier assessment to compare with" in first.stdout  # the first of its programme
+    both = cli("healthcheck", "report", 2, "--no-compare", "--compare", "1")
+    assert both.code == 2 and "--no-compare and --compare exclude each other" in both.stderr
+    bad = cli("healthcheck", "report", 2, "--compare", "last")
+    assert bad.code == 1
+    assert "error: --compare: expected an assessment id, 'previous' or 'none', got 'last'" in bad.stderr
+
+
+def test_the_cli_default_trend_is_the_apps(cli):
+    import inspect
+
+    from kamtui.commands.healthcheck import report as command
+    from kamtui.service.healthcheck import PREVIOUS
+    from kamtui.tui.app import KamApp
+    from kamtui.tui.screens.results import ResultsScreen
+
+    option = next(p for p in command.params if p.name == "compare")
+    assert option.default == PREVIOUS
+    assert inspect.signature(ResultsScreen).parameters["compare"].default == PREVIOUS
+    assert inspect.signature(KamApp.open_results).parameters["compare"].default == PREVIOUS
+
+
+def test_report_text_names_the_higher_role_and_the_adjusted_p(cli, tmp_path, mini):
+    assert cli("healthcheck", "new", "--title", "Gap", "--survey", mini).stdout == "1\n"
+    rows = ["respondent,role,indicator,value,comment"]
+    for name, role, value in [("K1", "KAM", 1), ("K2", "KAM", 2), ("K3", "KAM", 3), ("L1", "Leadership", 4),
+                              ("L2", "Leadership", 5), ("L3", "Leadership", 5)]:  # fmt: skip
+        rows.append(f"{name},{role},B-1,{value},")
+    import_csv(cli, tmp_path, 1, "\n".join(rows) + "\n", "gap.csv")
+    text = cli("healthcheck", "report", 1).stdout
+    # KAM 1, 2, 3 vs Leadership 4, 5, 5 (tied): permutation p = 2 x 1/20 = 0.1, the report's only p-value
+    assert "  Beta: Leadership higher than KAM by 2.67 (p = 0.100, adjusted 0.100, permutation)" in text
+    assert "Respondents: 6   Progress: 14%   Rated: 14%" in text  # 6 answers of 6 x 7
+
+
+def test_import_message_counts_in_the_singular(cli, tmp_path, mini):
+    assert cli("healthcheck", "new", "--title", "One", "--survey", mini).stdout == "1\n"
+    path = tmp_path / "one.csv"
+    path.write_text("respondent,role,indicator,value,comment\nAnn,KAM,A-1,3,\n", encoding="utf-8")
+    result = cli("healthcheck", "import", 1, path)
+    assert (result.code, result.stdout) == (0, "imported 1 answer from 1 respondent into assessment 1\n")

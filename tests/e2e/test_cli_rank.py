@@ -136,6 +136,57 @@ def test_hand_worked_ranking(cli, accounts):
         assert (account["owner"], account["effort"]) == (owner, effort), name
 
 
+def test_cross_checks_of_the_hand_worked_ranking(cli, accounts):
+    """TOPSIS, dominance, stability and what it would take, worked by hand (normalised values q c r s):
+    Alpha 1 1 1 1, Bravo 0 0 0 0, Charlie .5 .5 .5 -, Delta -, Echo and Dune 1 0 1 0, Foxtrot 0 1 0 1,
+    Hotel - - - 1; weights .4 .2 .3 .1; K = 3 picks Alpha, Dune, Echo (Hotel: 10 % coverage)."""
+    data = rank_json(cli, "--top", "3", "--samples", "0")
+    accounts = by_name(data)
+    # TOPSIS closeness (ideal = best present): Alpha 1, Hotel 1 (its one value is the best), Dune/Echo
+    # .5 / (.5 + .2236) = .691, Charlie .5, Foxtrot .309, Bravo 0: the weighted sum's ranks exactly
+    assert {n: a["topsis_rank"] for n, a in accounts.items()} == {n: a["rank"] for n, a in accounts.items()} | {
+        "Delta": None
+    }
+    assert data["kendall_tau"] == pytest.approx(1.0, abs=1e-12)
+    assert {n: a["dominated_by"] for n, a in accounts.items()} == {
+        "Alpha": [],
+        "Hotel": [],  # its one criterion (share) equals Alpha's and Foxtrot's
+        "Dune": ["Alpha", "Hotel"],  # Hotel: share 1 > 0, the one criterion both have
+        "Echo": ["Alpha", "Hotel"],  # Dune is equal, not better
+        "Charlie": ["Alpha"],
+        "Foxtrot": ["Alpha"],
+        "Bravo": ["Alpha", "Hotel", "Dune", "Echo", "Charlie", "Foxtrot"],
+        "Delta": [],  # nothing in common with anyone
+    }
+    check = data["crosscheck"]
+    assert check["dominated_in_pick"] == [
+        {"account": "Dune", "dominated_by": ["Alpha", "Hotel"]},
+        {"account": "Echo", "dominated_by": ["Alpha", "Hotel"]},
+    ]
+    assert check["disagreements"] == [] and check["rank_gap"] == 5
+    # stability. quality at t (the others x (1 - t) / .6): Dune = .5 + .5 t, Charlie .5, Foxtrot .5 (1 - t):
+    # the pick holds on [0, 1]. cost at u: Dune = .875 (1 - u) meets Charlie (.5) and Foxtrot
+    # (.125 + .875 u) at u = 3/7. share at s: Dune = (1 - s) 7/9 meets Charlie .5 at s = 5/14.
+    assert [(i["criterion"], i["weight"], i["low"], i["high"]) for i in data["stability"]] == [
+        ("quality", pytest.approx(0.4), 0.0, 1.0),
+        ("cost", pytest.approx(0.2), 0.0, pytest.approx(3 / 7, abs=1e-12)),
+        ("revenue", pytest.approx(0.3), 0.0, 1.0),
+        ("share", pytest.approx(0.1), 0.0, pytest.approx(5 / 14, abs=1e-12)),
+    ]
+    # Charlie (5.0) must reach Echo's 7.0 (a tie is enough: Charlie comes first by name): quality
+    # (.4 v + .25) / .9 >= .7 needs v >= .95, i.e. 9.55 on 1-10, in whole steps 10; nothing else alone can
+    assert check["just_outside"][0] == {
+        "account": "Charlie",
+        "rank": 5,
+        "score": pytest.approx(5.0),
+        "gap": pytest.approx(2.0),
+        "to_beat": "Echo",
+        "levers": [{"criterion": "quality", "from": 5.5, "to": 10.0}],
+    }
+    assert [n["account"] for n in check["just_outside"]] == ["Charlie", "Foxtrot", "Bravo"]
+    assert check["rank_reversal"] == {"checked": [], "reversals": []}  # revenue and share: ties at the ends
+
+
 def test_ranks_are_scipy_min_ranks_of_the_overall(cli, accounts):
     from scipy.stats import rankdata
 
@@ -168,21 +219,24 @@ def test_a_large_k_selects_every_eligible_account_and_never_the_unscored_one(cli
 
 
 def test_robustness_of_the_hand_worked_ranking(cli, accounts):
-    # Alpha and Hotel score 10 under any weights; Dune/Echo ~7, Charlie 5, Foxtrot ~3, Bravo 0: with
-    # kappa 200 the order never changes, so the intervals are points and the top 3 (Dune and Echo tie
-    # for 3rd in every sample) are certain. Delta has no overall: never in the top K, no interval.
+    # Only the accounts the pick may take part (coverage >= 50 %): Hotel (10 % coverage, no
+    # attractiveness) and Delta (no overall) are never in the top K and have no interval, so P(top K)
+    # agrees with the pick. Among the others Alpha scores 10 under any weights; Dune/Echo ~7 (equal:
+    # they tie for 2nd in every sample), Charlie 5, Foxtrot ~3, Bravo 0: with kappa 200 the order never
+    # changes, so the intervals are points and the top 3 are certain.
     data = rank_json(cli, "--top", "3", "--samples", "200", "--seed", "7")
     robust = {a["account"]: (a["p_top_k"], a["rank_p5"], a["rank_p95"]) for a in data["accounts"]}
     assert robust == {
         "Alpha": (1.0, 1, 1),
-        "Hotel": (1.0, 1, 1),
-        "Dune": (1.0, 3, 3),
-        "Echo": (1.0, 3, 3),
-        "Charlie": (0.0, 5, 5),
-        "Foxtrot": (0.0, 6, 6),
-        "Bravo": (0.0, 7, 7),
+        "Hotel": (0.0, None, None),
+        "Dune": (1.0, 2, 2),
+        "Echo": (1.0, 2, 2),
+        "Charlie": (0.0, 4, 4),
+        "Foxtrot": (0.0, 5, 5),
+        "Bravo": (0.0, 6, 6),
         "Delta": (0.0, None, None),
     }
+    assert selected(data) == [a for a, (p, _, _) in robust.items() if p == 1.0]
     off = rank_json(cli, "--top", "3", "--samples", "0")
     assert {(a["p_top_k"], a["rank_p5"], a["rank_p95"]) for a in off["accounts"]} == {(None, None, None)}
 
@@ -472,8 +526,11 @@ def test_saved_run_is_given_back_exactly_whatever_changes_later(cli, tmp_path, d
     frozen = json.loads(saved.stdout)
     assert frozen["run"] == 1
     assert frozen["created_at"]
-    # the saved run is what was computed
-    assert {k: v for k, v in frozen.items() if k not in ("run", "created_at")} == json.loads(unsaved.stdout)
+    # the saved run is what was computed, with who saved it (the OS user by default) and no note
+    assert {k: v for k, v in frozen.items() if k not in ("run", "created_at", "note", "saved_by")} == json.loads(
+        unsaved.stdout
+    )
+    assert frozen["note"] is None and frozen["saved_by"]
     assert (frozen["capacity"], frozen["include"], frozen["exclude"], frozen["seed"]) == (
         1.0,
         ["Foxtrot"],
@@ -528,9 +585,54 @@ def test_runs_list(cli, accounts):
     assert [r["binding"] for r in listed] == [["top_k"], ["capacity"]]
     assert [r["created_at"] for r in listed] == [first["created_at"], second["created_at"]]
     text = cli("runs", "list").stdout.splitlines()
-    assert text[0].split() == ["Run", "Created", "Criteria", "Accounts", "Selected", "Binding"]
+    assert text[0].split() == [
+        "Run", "Created", "By", "Criteria", "Accounts", "K", "Selected", "Capacity", "Pins", "Binding", "Note",
+    ]  # fmt: skip
     assert text[2].split()[0] == "1" and text[2].split()[-1] == "top_k"
     assert text[3].split()[0] == "2" and text[3].split()[-1] == "capacity"
+
+
+def test_runs_carry_a_note_who_saved_them_k_capacity_and_pins(cli, accounts):
+    saved = json.loads(
+        cli(
+            "rank", "--criteria", HAND, "--top", "3", "--capacity", "1.5", "--per-kam", "1", "--include", "Foxtrot",
+            "--exclude", "Bravo", "--samples", "0", "--save", "--note", "Q3 review", "--by", "Priya Raman", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert (saved["note"], saved["saved_by"]) == ("Q3 review", "Priya Raman")
+    listed = json.loads(cli("runs", "list", "--json").stdout)
+    assert listed == [
+        {
+            "run": 1,
+            "created_at": saved["created_at"],
+            "saved_by": "Priya Raman",
+            "criteria": "hand",
+            "accounts": 8,
+            "selected": sum(a["selected"] for a in saved["accounts"]),
+            "top_k": 3,
+            "capacity": 1.5,
+            "per_kam": 1.0,
+            "include": ["Foxtrot"],
+            "exclude": ["Bravo"],
+            "binding": saved["binding"],
+            "note": "Q3 review",
+        }
+    ]
+    row = cli("runs", "list").stdout.splitlines()[2]
+    assert "Priya Raman" in row and "1.5 (1/KAM)" in row and "+Foxtrot, -Bravo" in row
+    assert row.endswith("Q3 review")
+    shown = cli("runs", "show", "1").stdout.splitlines()
+    assert shown[0].endswith(" by Priya Raman") and shown[1] == "note: Q3 review"
+    # without --by, the operating system's user name; --note and --by only with --save
+    import getpass
+
+    cli("rank", "--criteria", HAND, "--samples", "0", "--save")
+    assert json.loads(cli("runs", "list", "--json").stdout)[1]["saved_by"] == getpass.getuser()
+    refused = cli("rank", "--criteria", HAND, "--note", "x")
+    assert refused.code == 2 and "--note and --by go with --save" in refused.stderr
+    invisible = cli("rank", "--criteria", HAND, "--samples", "0", "--save", "--by", "Priya\u200bRaman")
+    assert invisible.code == 1 and invisible.stderr.startswith("error: --by: a name holds an invisible character")
+    assert len(json.loads(cli("runs", "list", "--json").stdout)) == 2
 
 
 def test_rank_save_text_names_the_run(cli, accounts):

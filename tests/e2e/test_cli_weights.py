@@ -333,3 +333,99 @@ def test_ahp_missing_file(cli, tmp_path, db_path):
     assert result.code == 1
     assert "file not found" in result.stderr
     assert weight_rows(db_path) == []
+
+
+# --- panels, incomplete matrices, rounded decimals ----------------------------------------------------
+
+# The four decision makers of the Prize package's published example (tests/unit/test_ahp_group.py),
+# as matrices over quality, cost, revenue, share (upper triangles).
+PRIZE_UPPER = [[2, 4, 5, 3, 4, 2], [0.8, 2, 4, 5, 7, 2], [2, 3, 5, 3, 5, 2], [5, 6, 7, 4, 6, 1]]
+PRIZE_AIJ = [
+    [1.0000000, 2.0000000, 3.4641016, 5.143687],
+    [0.5000000, 1.0000000, 3.6628415, 5.383563],
+    [0.2886751, 0.2730121, 1.0000000, 1.681793],
+    [0.1944131, 0.1857506, 0.5946036, 1.000000],
+]
+
+
+def upper_grid(upper: list[float]) -> list[list[str]]:
+    grid = [["1"] * 4 for _ in range(4)]
+    k = 0
+    for i in range(4):
+        for j in range(i + 1, 4):
+            grid[i][j] = str(upper[k])
+            grid[j][i] = str(Fraction(1) / Fraction(str(upper[k])))
+            k += 1
+    return grid
+
+
+def test_ahp_panel_of_several_files_gives_the_group_weights_and_figures(cli, tmp_path, db_path):
+    import numpy as np
+
+    from kamtui.core.ahp import ahp_weights
+    from kamtui.core.ahp_group import consensus
+
+    files = [pairwise(tmp_path / f"ind{k + 1}.csv", upper_grid(u)) for k, u in enumerate(PRIZE_UPPER)]
+    result = cli("weights", "ahp", *files, "--criteria", HAND, "--json")
+    assert result.code == 0, result.output
+    data = json.loads(result.stdout)
+    group = ahp_weights(np.array(PRIZE_AIJ))  # the published group matrix, weighed on its own
+    assert data["weights"] == pytest.approx(dict(zip(IDS, group.weights, strict=True)), abs=2e-7)
+    assert data["group_cr"] == data["cr"] == pytest.approx(group.cr, abs=2e-6)
+    assert data["method"] == "principal eigenvector of the geometric mean of the members' judgements (AIJ)"
+    members = data["members"]
+    assert [m["file"] for m in members] == [str(f) for f in files]
+    singles = [ahp_weights(np.array([[float(Fraction(c)) for c in row] for row in upper_grid(u)])) for u in PRIZE_UPPER]
+    assert [m["cr"] for m in members] == pytest.approx([s.cr for s in singles], abs=1e-12)
+    assert data["consensus"] == pytest.approx(consensus(np.array([s.weights for s in singles])), abs=1e-12)
+    assert data["consensus_words"] in {"very low", "low", "moderate", "high", "very high"}
+    assert data["applied"] is True and data["inconsistent"] == []
+    assert show_json(cli)["weights"] == pytest.approx(data["weights"], abs=1e-8)
+    text = cli("weights", "ahp", *files, "--criteria", HAND).stdout
+    assert "group (4 people, geometric mean of the judgements):" in text
+    assert f"consensus {data['consensus']:.1%} ({data['consensus_words']}; Goepel's AHP consensus indicator)" in text
+
+
+def test_ahp_panel_names_the_most_inconsistent_judgements_and_is_not_applied(cli, tmp_path, db_path):
+    good = pairwise(tmp_path / "good.csv", CONSISTENT)
+    bad = pairwise(tmp_path / "bad.csv", CYCLE)
+    result = cli("weights", "ahp", good, bad, "--criteria", HAND, "--json")
+    assert result.code == 1
+    data = json.loads(result.stdout)
+    assert data["applied"] is False
+    assert [m["consistent"] for m in data["members"]] == [True, False]
+    assert data["members"][0]["inconsistent"] == []
+    worst = data["members"][1]["inconsistent"]
+    assert 1 <= len(worst) <= 3 and all(w["cr_after"] < data["members"][1]["cr"] for w in worst)
+    assert "the group's consistency ratio" in result.stderr
+    assert weight_rows(db_path) == []
+
+
+def test_ahp_incomplete_matrix_is_completed_by_harker_and_says_so(cli, tmp_path, db_path):
+    grid = [row[:] for row in CONSISTENT]  # 8 : 4 : 2 : 1
+    for i, j in [(0, 3), (1, 3)]:
+        grid[i][j] = grid[j][i] = ""
+    path = pairwise(tmp_path / "gaps.csv", grid)
+    result = cli("weights", "ahp", path, "--criteria", HAND, "--json")
+    assert result.code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["weights"] == pytest.approx({"quality": 8 / 15, "cost": 4 / 15, "revenue": 2 / 15, "share": 1 / 15}, abs=1e-12)
+    assert data["completed"] == [["quality", "share"], ["cost", "share"]]
+    assert data["completion"].startswith("Harker (1987)")
+    text = cli("weights", "ahp", path, "--criteria", HAND).stdout
+    assert "completed by Harker (1987)" in text and "quality vs share = 8" in text and "cost vs share = 4" in text
+
+
+def test_ahp_reciprocals_written_as_rounded_decimals_are_accepted(cli, tmp_path):
+    grid = [
+        ["1", "1.5", "3", "6"],
+        ["0.6667", "1", "2", "4"],
+        ["0.333", "0.5", "1", "2"],
+        ["0.1667", "0.25", "0.5", "1"],
+    ]
+    result = cli("weights", "ahp", pairwise(tmp_path / "decimals.csv", grid), "--criteria", HAND, "--json")
+    assert result.code == 0, result.output
+    data = json.loads(result.stdout)
+    # 6 : 4 : 2 : 1 exactly: the whole numbers and 1.5 are kept, their mirrors made exact reciprocals
+    assert data["weights"] == pytest.approx({"quality": 6 / 13, "cost": 4 / 13, "revenue": 2 / 13, "share": 1 / 13}, abs=1e-12)
+    assert data["cr"] == pytest.approx(0.0, abs=1e-12)

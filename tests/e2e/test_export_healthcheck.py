@@ -91,7 +91,7 @@ def compared(demo, tmp_path_factory):
 def single(demo, tmp_path_factory):
     """Assessment 2 on its own, written to -o book (the .xlsx is added)."""
     cwd = tmp_path_factory.mktemp("single")
-    run = run_export(demo, "healthcheck", 2, "-o", "book", "--target", 5, cwd=cwd)
+    run = run_export(demo, "healthcheck", 2, "-o", "book", "--target", 5, "--no-compare", cwd=cwd)
     assert run.code == 0, run.stderr
     return cwd / "book.xlsx", run
 
@@ -128,10 +128,12 @@ def test_sheet_names(compared):
         == SHEETS
         == (
             "Summary",
+            "Elements",
             "Indicators",
             "Answers",
             "Comments",
             "Prescription",
+            "Actions",
             "About",
         )
     )
@@ -351,7 +353,7 @@ def test_about_sheet(compared):
     assert about["Assessment"] == 2
     assert about["Title"] == "Annual healthcheck"
     assert about["Survey"] == "kam-healthcheck"
-    assert about["Survey version"] == 1
+    assert about["Survey version"] == 2
     assert about["kamtui version"] == __version__
     assert about["Target level"] == 4
     assert about["Compared with"].startswith("1: ")
@@ -469,3 +471,111 @@ def test_libreoffice_opens_it(compared, tmp_path):
 def compared_report_score(compared, name: str) -> float:
     ws = load_workbook(compared[1])["Summary"]
     return next(row[1] for row in ws.iter_rows(values_only=True) if row[0] == name)
+
+
+# ---------------------------------------------------------------------------------------------- drill-down, plan
+
+
+def service_report(db: Path, assessment_id: int, compare=None):
+    from kamtui.service.database import open_database
+    from kamtui.service.healthcheck import report
+
+    with open_database(db) as store:
+        return report(store, assessment_id, compare=compare)
+
+
+def test_the_trend_is_the_previous_assessment_by_default(demo, tmp_path):
+    run = run_export(demo, "healthcheck", 2, "-o", tmp_path / "default.xlsx", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    summary = load_workbook(tmp_path / "default.xlsx")["Summary"]
+    assert "Earlier score" in header_map(summary, 3)  # compared with #1, as Results and healthcheck report
+    assert "compared with assessment 1" in summary["A2"].value
+
+
+def test_elements_sheet_is_the_drill_down(demo, compared):
+    from kamtui.core.healthcheck import SPREAD_KEYS, element_statements, statement_comments
+    from kamtui.excel.healthcheck_workbook import element_columns
+
+    report = service_report(demo, 2, compare=1)
+    ws = load_workbook(compared[1])["Elements"]
+    header = [c.value for c in ws[1]]
+    assert header == element_columns(report)
+    assert header[6:13] == ["1", "2", "3", "4", "5", "na", "unknown"]
+    col = {name: index for index, name in enumerate(header, 1)}
+    roles = sorted({r for e in report.elements for r in e.by_role})
+    row = 2
+    for element in report.elements:
+        assert ws.cell(row, col["Element"]).value == element.name
+        assert ws.cell(row, col["Statement"]).value is None  # the element's own row
+        assert close(ws.cell(row, col["Mean"]).value, element.score)
+        assert close(ws.cell(row, col["Agreement (rwg)"]).value, element.rwg)
+        assert close(ws.cell(row, col["rwg(j)"]).value, element.rwg_j)
+        assert ws.row_dimensions[row].outline_level == 0
+        for role in roles:
+            assert close(ws.cell(row, col[role]).value, element.by_role.get(role))
+        if element.gaps:
+            assert ws.cell(row, col["Higher"]).value == element.gaps[0].higher
+        statements = element_statements(report, element.id)
+        flagged = [s.no_consensus for s in statements]
+        assert flagged == sorted(flagged, reverse=True)  # those without consensus first
+        for result in statements:
+            row += 1
+            assert ws.cell(row, col["Statement"]).value == result.id
+            assert ws.row_dimensions[row].outline_level == 1  # grouped under the element
+            assert [ws.cell(row, col[k]).value for k in SPREAD_KEYS] == [result.spread[k] for k in SPREAD_KEYS]
+            assert sum(result.spread.values()) == result.n + result.na + result.unknown
+            assert close(ws.cell(row, col["Mean"]).value, result.mean)
+            assert ws.cell(row, col["Consensus"]).value == ("no consensus" if result.no_consensus else None)
+            for role in roles:
+                assert close(ws.cell(row, col[role]).value, result.by_role.get(role))
+            comments = statement_comments(report, result.id)
+            cell = ws.cell(row, col["Comments"]).value
+            if comments:
+                for comment in comments:
+                    assert f"{comment.respondent}, {comment.role} [{comment.answer}]: {comment.text}" in cell
+            else:
+                assert cell is None
+        row += 1
+    assert ws.max_row == row - 1 == 1 + 12 + 120  # the header, a row per element and per statement
+    assert ws.sheet_properties.outlinePr.summaryBelow is False
+
+
+def test_actions_sheet_with_the_earlier_actions_beside_the_trend(demo, tmp_path):
+    import shutil
+
+    db = tmp_path / "plan.db"
+    shutil.copyfile(demo, db)
+
+    def kamtui(*args: object) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kamtui", "--db", str(db), *(str(a) for a in args)],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    kamtui("actions", "add", 1, "--element", "kam-process", "--owner", "Tom", "--due", "2025-06-30",
+           "--text", "=Write the process down")  # fmt: skip
+    kamtui("actions", "add", 1, "--element", "account-selection", "--owner", "Priya", "--due", "2025-09-30")
+    kamtui("actions", "set", 1, "--status", "done")
+    kamtui("actions", "carry", 2)
+    run = run_export(db, "healthcheck", 2, "-o", tmp_path / "plan.xlsx", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    ws = load_workbook(tmp_path / "plan.xlsx")["Actions"]
+    assert [c.value for c in ws[2]] == ["Id", "Element", "Action", "Owner", "Due", "Status", "Carried from",
+                                        "Created", "Updated"]  # fmt: skip
+    carried = [c.value for c in ws[3]]
+    assert carried[:4] == [3, "Account Selection", carried[2], "Priya"]
+    assert carried[2].startswith("List the current key accounts")  # the prescription 1 -> 2 of assessment 1
+    assert carried[4].date().isoformat() == "2025-09-30" and ws.cell(3, 5).number_format == "yyyy-mm-dd"
+    assert (carried[5], carried[6]) == ("open", 2)
+    report = service_report(db, 2, compare=1)
+    earlier_rows = [[c.value for c in row] for row in ws.iter_rows(min_row=7, max_row=8)]
+    assert [c.value for c in ws[6]] == ["Id", "Element", "Action", "Owner", "Due", "Status", "Score then",
+                                        "Score now", "Trend"]  # fmt: skip
+    process, selection = report.element("kam-process"), report.element("account-selection")
+    assert earlier_rows[0][:6] == [1, "KAM Process", "=Write the process down", "Tom", earlier_rows[0][4], "done"]
+    assert ws.cell(7, 3).data_type == "s"  # text, never a formula
+    assert close(earlier_rows[0][7], process.score) and close(earlier_rows[0][8], process.delta)
+    assert close(earlier_rows[0][6], process.score - process.delta)
+    assert earlier_rows[1][:2] == [2, "Account Selection"] and close(earlier_rows[1][8], selection.delta)

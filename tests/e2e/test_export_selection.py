@@ -76,7 +76,7 @@ def run_json(db: Path, run_id: int, cwd: Path) -> dict:
 
 
 def saved_run(db: Path, run_id: int):
-    from kamtui.ranking import load_run
+    from kamtui.service.ranking import run as load_run
     from kamtui.store import open_store
 
     with open_store(db) as store:
@@ -233,7 +233,7 @@ def test_criteria_option_names_the_set(demo, tmp_path):
     result = kamtui(db, "export", "selection", "--criteria", "kam-default", "-o", "c.xlsx", cwd=tmp_path)
     assert result.code == 0, result.stderr
     ws = load_workbook(tmp_path / "c.xlsx")["Criteria"]
-    assert ws["A2"].value == "revenue_potential"
+    assert ws["A2"].value == "addressable_spend"
 
 
 # ---------------------------------------------------------------------------------------------- user text
@@ -324,7 +324,7 @@ def test_whatif_formulas_recalculated_by_libreoffice_follow_a_weight_change(demo
         assert rank == account.rank, name
 
     # raise one weight in the points table, as finance would in Excel
-    criterion = "revenue_potential"
+    criterion = "addressable_spend"
     column = sw.WHATIF_FIRST_VALUE + ranking.criteria.ids.index(criterion)
     wb = load_workbook(exported)
     cell = wb["What-if"].cell(row=sw.WHATIF_POINTS_ROW, column=column)
@@ -333,7 +333,8 @@ def test_whatif_formulas_recalculated_by_libreoffice_follow_a_weight_change(demo
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
 
-    from kamtui.ranking import Params, rank_accounts
+    from kamtui.core.ranking import Params
+    from kamtui.service.ranking import rank as rank_accounts
     from kamtui.store import open_store
 
     with open_store(demo) as store:

@@ -139,9 +139,11 @@ def test_without_decimal_comma_such_numbers_are_refused(cli, tmp_path, db_path):
     path = write_csv(tmp_path / "de.csv", ["account;revenue;share", "Alpha;4.200.000;0,5"])
     result = do_import(cli, path)
     assert result.code == 1
+    option = "or use --decimal-comma if the numbers are written like 4.200,50"
     assert result.stderr.splitlines()[1:] == [
-        f"{path}:2:revenue: expected a number such as 4200000 or 0.5 in EUR; found text '4.200.000'",
-        f"{path}:2:share: expected a number such as 4200000 or 0.5 in %; found text '0,5'",
+        f"{path}:2:revenue: 4.200.000 is written with a decimal comma or dots between thousands: write "
+        f"4200000, {option}",
+        f"{path}:2:share: 0,5 is written with a decimal comma or dots between thousands: write 0.5, {option}",
     ]
     assert accounts_in(db_path) == {}
 
@@ -221,7 +223,7 @@ def test_unknown_sheet_and_sheet_on_csv_are_refused(cli, tmp_path, db_path):
     csv_path = write_csv(tmp_path / "a.csv", ["account", "Alpha"])
     result = do_import(cli, csv_path, "--sheet", "Only")
     assert result.code == 1
-    assert "--sheet applies to .xlsx files only" in result.stderr
+    assert "a sheet can be named for .xlsx files only; this file is read as CSV text" in result.stderr
     assert accounts_in(db_path) == {}
 
 
@@ -676,3 +678,187 @@ def test_a_criterion_named_like_an_account_column_is_not_silently_misread(cli, t
     # imported: the column must be the criterion's ratings, not the accounts' FTE
     assert scores_in(db_path) == {"Alpha": {"fit": 5.0, "effort": 3.0}, "Bravo": {"fit": 6.0, "effort": 8.0}}
     assert accounts_in(db_path)["Alpha"][1] is None
+
+
+# ----------------------------------------------------------------------------- issue 11: numbers, names, sheets
+
+DECIMAL_OPTION = "or use --decimal-comma if the numbers are written like 4.200,50"
+
+
+def test_ambiguous_and_underscored_numbers_are_refused(cli, tmp_path, db_path):
+    path = write_csv(tmp_path / "bad.csv", ["account,revenue,share,effort", "Alpha,4.200,1_0,1.500"])
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:2:effort: 1.500 is ambiguous: write 1500 or 1.5, {DECIMAL_OPTION}",
+        f"{path}:2:revenue: 4.200 is ambiguous: write 4200 or 4.2, {DECIMAL_OPTION}",
+        f"{path}:2:share: 1_0 holds an underscore, which is no part of a number: write digits only, "
+        "such as 1000 or 0.5",
+    ]
+    assert accounts_in(db_path) == {}
+
+
+def test_unambiguous_spellings_of_the_same_numbers_are_read(cli, tmp_path, db_path):
+    path = write_csv(
+        tmp_path / "good.csv",
+        [
+            "account;revenue;share;effort",
+            "Alpha;4.2000;0.125;1.5",
+            "Bravo;4,200;10;0",
+            "Charlie;4200.0;1.25e1;",
+        ],
+    )
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert scores_in(db_path) == {
+        "Alpha": {"revenue": 4.2, "share": 0.125},
+        "Bravo": {"revenue": 4200.0, "share": 10.0},
+        "Charlie": {"revenue": 4200.0, "share": 12.5},
+    }
+    assert {name: row[1] for name, row in accounts_in(db_path).items()} == {
+        "Alpha": 1.5,
+        "Bravo": 0.0,
+        "Charlie": None,
+    }
+
+
+def test_with_the_decimal_comma_a_dot_and_three_digits_are_thousands(cli, tmp_path, db_path):
+    path = write_csv(tmp_path / "de.csv", ["account;revenue;share", "Alpha;4.200;0,125"])
+    result = do_import(cli, path, "--decimal-comma")
+    assert result.code == 0, result.output
+    assert scores_in(db_path) == {"Alpha": {"revenue": 4200.0, "share": 0.125}}
+
+
+def test_names_are_stored_in_nfc_and_duplicates_by_name_key_refused(cli, tmp_path, db_path):
+    nfd = "Mu\u0308ller"
+    path = write_csv(tmp_path / "names.csv", ["account,owner", f"{nfd} GmbH,Zo\u0308e", "Acme,Ann"])
+    assert do_import(cli, path).code == 0
+    assert accounts_in(db_path) == {
+        "Müller GmbH": ("Zöe", None, None, None),
+        "Acme": ("Ann", None, None, None),
+    }
+    twice = write_csv(tmp_path / "twice.csv", ["account", "Globex", "GLOBEX", "Initech", "initech  "])
+    result = do_import(cli, twice)
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{twice}:3:account: duplicate account 'GLOBEX' (also on row 2 as 'Globex')",
+        f"{twice}:5:account: duplicate account 'initech' (also on row 4 as 'Initech')",
+    ]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]], hidden: dict[str, str], active: int) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = hidden.get(title, "visible")
+    workbook.active = active
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_first_sheet_is_not_read(cli, tmp_path, db_path, state):
+    path = _workbook(
+        tmp_path / "two.xlsx",
+        {"Old": [["account", "quality"], ["Ghost", 1]], "Accounts": [["account", "quality"], ["Alpha", 7]]},
+        {"Old": state},
+        active=1,
+    )
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert scores_in(db_path) == {"Alpha": {"quality": 7.0}}
+
+
+def test_a_hidden_sheet_is_read_when_named(cli, tmp_path, db_path):
+    path = _workbook(
+        tmp_path / "two.xlsx",
+        {"Old": [["account", "quality"], ["Ghost", 1]], "Accounts": [["account", "quality"], ["Alpha", 7]]},
+        {"Old": "hidden"},
+        active=1,
+    )
+    assert do_import(cli, path, "--sheet", "Old").code == 0
+    assert scores_in(db_path) == {"Ghost": {"quality": 1.0}}
+
+
+def _edit_sheet(path: Path, change) -> Path:
+    """``path`` with its first worksheet's XML passed through ``change`` (as another program writes it)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = change(parts[name].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part, data in parts.items():
+            target.writestr(part, data)
+    return path
+
+
+def test_formula_cells_give_their_saved_values(cli, tmp_path, db_path):
+    """As a spreadsheet program saves them after calculating: a number, a text result (t="str") and an
+    empty text result, which is a blank cell."""
+    path = write_xlsx(
+        tmp_path / "calc.xlsx",
+        {
+            "Accounts": [
+                ["account", "quality", "owner"],
+                ["Alpha", "=3+4", '="Ann"'],
+                ["Bravo", "=1+1", '=""'],
+            ]
+        },
+    )
+
+    def calculated(xml: str) -> str:
+        for ref, kind, saved in [
+            ("B2", "", "7"),
+            ("C2", ' t="str"', "Ann"),
+            ("B3", "", "2"),
+            ("C3", ' t="str"', ""),
+        ]:
+            head, _, rest = xml.partition(f'<c r="{ref}"')
+            formula, _, tail = rest.partition("<v />")
+            xml = f'{head}<c r="{ref}"{kind}{formula}<v>{saved}</v>{tail}'
+        return xml
+
+    _edit_sheet(path, calculated)
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert scores_in(db_path) == {"Alpha": {"quality": 7.0}, "Bravo": {"quality": 2.0}}
+    assert accounts_in(db_path) == {"Alpha": ("Ann", None, None, None), "Bravo": (None, None, None, None)}
+
+
+def test_a_formula_without_a_saved_value_is_refused_by_its_cell(cli, tmp_path, db_path, populated):
+    path = write_xlsx(
+        tmp_path / "raw.xlsx", {"Accounts": [["account", "quality"], ["Alpha", 5], ["Bravo", "=2*3"]]}
+    )
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:Accounts!B3: holds a formula with no saved value; open the file in Excel or LibreOffice, "
+        "save it, and import again"
+    ]
+    assert table_contents(db_path) == populated
+
+
+def test_a_large_part_that_is_not_read_does_not_refuse_the_workbook(cli, tmp_path, db_path):
+    """A pivot cache of 12 MB (beyond the 10 MB that a part openpyxl parses whole may have) is never
+    opened: only the parts read are held to the part limit."""
+    import random
+    import zipfile
+
+    path = write_xlsx(tmp_path / "pivot.xlsx", {"Accounts": [["account", "quality"], ["Alpha", 6]]})
+    rng = random.Random(5)
+    records = "".join(f'<r><n v="{rng.getrandbits(48)}"/></r>' for _ in range(450_000))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(
+            "xl/pivotCache/pivotCacheRecords1.xml", f"<pivotCacheRecords>{records}</pivotCacheRecords>"
+        )
+        assert book.getinfo("xl/pivotCache/pivotCacheRecords1.xml").file_size > 10_000_000
+    result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert scores_in(db_path) == {"Alpha": {"quality": 6.0}}

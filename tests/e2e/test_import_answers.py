@@ -344,3 +344,81 @@ def test_row_numbers_after_a_multi_line_comment(cli, tmp_path, db_path, populate
     assert result.code == 1
     assert table_contents(db_path) == populated
     assert f"{path}:3:value" in result.stderr  # spreadsheet row 3; kamtui says 4
+
+
+# ----------------------------------------------------------------------------- issue 11: names, sheets
+
+
+def test_a_respondent_written_differently_is_one_respondent(cli, tmp_path, db_path, assessment):
+    """Case, Unicode normalisation and spacing do not make two people: the first spelling is kept (NFC)."""
+    nfd = "Zoe\u0308"
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        csv_text(
+            [
+                [nfd, "KAM", "PCM-01", "3", ""],
+                ["ZOË", "", "PCM-02", "4", ""],
+                ["zoë ", "kam", "PCM-03", "na", ""],
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = cli("healthcheck", "import", assessment, path)
+    assert result.code == 0, result.output
+    assert result.stdout.startswith("imported 3 answers from 1 respondent")  # one person, not three
+    assert stored(db_path) == [
+        ("Zoë", "KAM", "PCM-01", 3, "rated", None),
+        ("Zoë", "KAM", "PCM-02", 4, "rated", None),
+        ("Zoë", "KAM", "PCM-03", None, "na", None),
+    ]
+
+
+def test_the_same_answer_under_two_spellings_is_refused(cli, tmp_path, db_path, populated, assessment):
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        csv_text([["Ann", "", "PCM-01", "3", ""], ["ANN", "", "PCM-01", "4", ""]]), encoding="utf-8"
+    )
+    result = cli("healthcheck", "import", assessment, path)
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:3:indicator: 'ANN' already answered PCM-01 on row 2 (as 'Ann')"
+    ]
+    assert table_contents(db_path) == populated
+
+
+def test_an_invisible_character_in_a_name_is_refused(cli, tmp_path, db_path, populated, assessment):
+    path = tmp_path / "hidden.csv"
+    path.write_text(csv_text([["An\u200bn", "K\u00adAM", "PCM-01", "3", ""]]), encoding="utf-8")
+    result = cli("healthcheck", "import", assessment, path)
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:2:respondent: the respondent's name holds an invisible character, U+200B ZERO WIDTH SPACE, "
+        "at position 3: retype it without that character",
+        f"{path}:2:role: the role holds an invisible character, U+00AD SOFT HYPHEN, at position 2: "
+        "retype it without that character",
+    ]
+    assert table_contents(db_path) == populated
+
+
+def test_a_very_hidden_first_sheet_is_not_read(cli, tmp_path, db_path, assessment):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    config = workbook.active
+    config.title = "Config"
+    config.append(HEADER)
+    config.append(["Nobody", "", "PCM-01", 1, ""])
+    config.sheet_state = "veryHidden"
+    answers = workbook.create_sheet("Answers")
+    answers.append(HEADER)
+    answers.append(["Ann", "KAM", "PCM-01", 4, None])
+    answers.append(["Bob", "", "PCM-01", 2, None])
+    workbook.active = 1
+    path = tmp_path / "answers.xlsx"
+    workbook.save(path)
+    result = cli("healthcheck", "import", assessment, path)
+    assert (result.code, result.stdout) == (0, "imported 2 answers from 2 respondents into assessment 1\n")
+    assert stored(db_path) == [
+        ("Ann", "KAM", "PCM-01", 4, "rated", None),
+        ("Bob", None, "PCM-01", 2, "rated", None),
+    ]

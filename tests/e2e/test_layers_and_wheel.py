@@ -36,9 +36,23 @@ def loaded(name: str, watched: list[str], cwd: Path) -> list[str]:
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("package", ["kamtui.core", "kamtui.store", "kamtui.imports", "kamtui.excel"])
+@pytest.mark.parametrize("package", ["kamtui.core", "kamtui.store", "kamtui.excel", "kamtui.service"])
 def test_headless_layers_do_not_import_textual(package, tmp_path):
     assert loaded(package, ["textual"], tmp_path) == []
+
+
+def test_the_import_contracts_hold():
+    """The layer contracts in pyproject.toml (import-linter), the same check .ci/run makes."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint) if lint.exists() else "lint-imports", "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert result.stdout.splitlines()[-1].strip().endswith(" kept, 0 broken.")
 
 
 def test_core_imports_no_storage_or_excel(tmp_path):

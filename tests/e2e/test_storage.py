@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kamtui.core.survey import load_survey
 from kamtui.store.schema import SCHEMA_VERSION
 
 DOCUMENTED_TABLES = {
@@ -308,3 +310,37 @@ def test_refused_file_with_a_pending_wal_is_left_untouched(cli, tmp_path, sha256
     assert fragment in result.stderr
     assert wal.exists(), "the -wal file of the refused database was checkpointed and deleted"
     assert (sha256(path), sha256(wal)) == before
+
+
+def test_a_version_1_database_is_migrated_keeping_its_data(cli, tmp_path):
+    """A database written by the previous release (schema 1) opens, gains the version-2 tables and
+    columns, and keeps every answer."""
+    from kamtui.store.schema import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[1]:
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)", [("app", "kamtui"), ("schema_version", "1"), ("created_at", "2025")]
+    )
+    conn.execute(
+        "INSERT INTO assessments VALUES (1, 'Old', 'P', 'kam-healthcheck', 1, 'Old survey', ?, '2025')",
+        (json.dumps(load_survey("kam-healthcheck").to_dict()),),
+    )
+    conn.execute("INSERT INTO respondents VALUES (1, 1, 'Ann', 'KAM', '2025')")
+    conn.execute("INSERT INTO answers VALUES (1, 'PCM-01', 3, 'rated', 'kept', '2025')")
+    conn.commit()
+    conn.close()
+    result = cli("healthcheck", "list", "--json", db=path)
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["answered"] == 1
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+        assert conn.execute("SELECT anonymous, min_group FROM assessments").fetchone() == (0, 3)
+        assert conn.execute("SELECT value, comment FROM answers").fetchone() == (3, "kept")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"actions", "forms", "account_attributes", "column_maps"} <= tables
+    finally:
+        conn.close()

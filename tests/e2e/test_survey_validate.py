@@ -82,7 +82,7 @@ def test_the_mini_survey_is_valid(cli, tmp_path):
     ("ref", "expected"),
     [
         ("kam-healthcheck", "ok: 12 elements, 120 indicators\n"),
-        ("kam-process-pulse", "ok: 3 elements, 10 indicators\n"),
+        ("kam-process-pulse", "ok: 3 elements, 13 indicators\n"),
     ],
 )
 def test_builtin_surveys_are_valid(cli, ref, expected):
@@ -272,5 +272,166 @@ def test_every_problem_in_one_file_is_reported(cli, tmp_path):
             ("elements[1].prescriptions", "expected exactly 4 prescriptions (1->2 .. 4->5), found 3"),
             ("elements[1].indicators[0].id", "duplicate indicator id 'A-3'"),
             ("elements[2].indicators", "element 'gamma' has no indicators"),
+        ],
+    )
+
+
+# ----------------------------------------------------------------------------- version-2 keys (issue 15)
+
+SCALE = ["absent", "in pockets", "standard on all key accounts", "enforced and measured", "improved"]
+
+
+def v2_survey() -> dict:
+    """The mini survey with a survey-level scale, one statement with its own levels and one mapped."""
+    survey = mini_survey()
+    survey["version"] = 2
+    survey["scale"] = list(SCALE)
+    alpha = survey["elements"][0]["indicators"]
+    alpha[0]["levels"] = ["never", "when asked", "yearly", "yearly, tracked", "set by segment"]
+    alpha[1]["maps_to"] = "KPR-01"
+    return survey
+
+
+def test_a_survey_with_scale_levels_and_maps_to_is_valid(cli, tmp_path):
+    result = cli("survey", "validate", write(tmp_path, v2_survey()))
+    assert (result.code, result.stdout, result.stderr) == (0, "ok: 2 elements, 5 indicators\n", "")
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "fragment"),
+    [
+        (
+            lambda s: s.update(scale=SCALE[:4]),
+            "scale",
+            "expected exactly 5 scale anchors (one per level 1 to 5), found 4",
+        ),
+        (lambda s: s.update(scale=[*SCALE, "beyond"]), "scale", "expected exactly 5 scale anchors"),
+        (lambda s: s.update(scale="absent"), "scale", "expected a list, found text 'absent'"),
+        (lambda s: s["scale"].__setitem__(1, 2), "scale[1]", "expected text, found int 2"),
+        (lambda s: s["scale"].__setitem__(2, " "), "scale[2]", "empty text"),
+        (
+            lambda s: s["scale"].__setitem__(4, "Absent"),
+            "scale[4]",
+            "anchor of level 5 repeats the anchor of level 1",
+        ),
+        (
+            lambda s: s["scale"].__setitem__(0, "ab\u200bsent"),
+            "scale[0]",
+            "holds an invisible character, U+200B",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][0].update(levels=["a", "b", "c"]),
+            "elements[0].indicators[0].levels",
+            "expected exactly 5 levels (one per level 1 to 5), found 3",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][0].update(levels="never"),
+            "elements[0].indicators[0].levels",
+            "expected a list, found text 'never'",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][0]["levels"].__setitem__(3, ""),
+            "elements[0].indicators[0].levels[3]",
+            "empty text",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][0]["levels"].__setitem__(1, "NEVER"),
+            "elements[0].indicators[0].levels[1]",
+            "anchor of level 2 repeats the anchor of level 1 ('NEVER')",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][1].update(maps_to=["KPR-01"]),
+            "elements[0].indicators[1].maps_to",
+            "expected text, found a list",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][1].update(maps_to=""),
+            "elements[0].indicators[1].maps_to",
+            "empty text",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][1].update(maps_to="KPR/01"),
+            "elements[0].indicators[1].maps_to",
+            "'KPR/01' is not an indicator id",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][1].update(map_to="KPR-01"),
+            "elements[0].indicators[1].map_to",
+            "unknown key 'map_to' (allowed here: id, levels, maps_to, text)",
+        ),
+        (
+            lambda s: s.update(scales=SCALE),
+            "scales",
+            "unknown key 'scales' (allowed here: description, elements, id, scale, title, version)",
+        ),
+        (
+            lambda s: s.update(version=2**63),
+            "version",
+            "expected a whole number >= 1 and at most 9223372036854775807 (2**63 - 1, 64 bits), "
+            "found 9223372036854775808",
+        ),
+        (
+            lambda s: s["elements"][1]["indicators"][0].update(id="a-1"),
+            "elements[1].indicators[0].id",
+            "duplicate indicator id 'a-1' (also at elements[0].indicators[0], written 'A-1'; ids are compared "
+            "ignoring case and Unicode form)",
+        ),
+        (
+            lambda s: s["elements"][1].update(id="ALPHA"),
+            "elements[1].id",
+            "duplicate element id 'ALPHA' (also at elements[0], written 'alpha'",
+        ),
+        (
+            lambda s: s["elements"][0]["indicators"][2].update(id="A\u200b-3"),
+            "elements[0].indicators[2].id",
+            "an indicator id holds an invisible character, U+200B ZERO WIDTH SPACE, at position 2",
+        ),
+    ],
+    ids=[
+        "scale-four",
+        "scale-six",
+        "scale-not-a-list",
+        "scale-item-not-text",
+        "scale-blank",
+        "scale-duplicate",
+        "scale-invisible",
+        "levels-three",
+        "levels-not-a-list",
+        "levels-blank",
+        "levels-duplicate",
+        "maps_to-not-text",
+        "maps_to-blank",
+        "maps_to-shape",
+        "indicator-key-typo",
+        "top-key-typo",
+        "version-beyond-64-bits",
+        "indicator-id-case",
+        "element-id-case",
+        "indicator-id-invisible",
+    ],
+)
+def test_each_mistake_in_the_version_2_keys(cli, tmp_path, change, where, fragment):
+    survey = copy.deepcopy(v2_survey())
+    change(survey)
+    path = write(tmp_path, survey)
+    assert_problems(cli("survey", "validate", path), path, [(where, fragment)])
+
+
+def test_every_problem_in_the_version_2_keys_is_reported_together(cli, tmp_path):
+    survey = v2_survey()
+    survey["scale"] = SCALE[:2]
+    alpha = survey["elements"][0]["indicators"]
+    alpha[0]["levels"][4] = alpha[0]["levels"][0]
+    alpha[1]["maps_to"] = "two words"
+    survey["elements"][1]["indicators"][1]["id"] = "a-2"
+    path = write(tmp_path, survey)
+    assert_problems(
+        cli("survey", "validate", path),
+        path,
+        [
+            ("scale", "expected exactly 5 scale anchors (one per level 1 to 5), found 2"),
+            ("elements[0].indicators[0].levels[4]", "anchor of level 5 repeats the anchor of level 1"),
+            ("elements[0].indicators[1].maps_to", "'two words' is not an indicator id"),
+            ("elements[1].indicators[1].id", "duplicate indicator id 'a-2'"),
         ],
     )

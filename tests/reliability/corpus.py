@@ -1,4 +1,4 @@
-"""The bad-input corpus (tests/data/bad/manifest.toml) and how one case is set up and checked.
+"""The bad-input corpus (tests/data/bad/manifest*.toml) and how one case is set up and checked.
 
 A case is a file and the command that reads it. Files under ``db/`` are databases: they are copied (or,
 for ``.sql`` files, built) into a folder of their own and handed to ``--db``; the check is that the file's
@@ -42,6 +42,7 @@ class Case:
     mode: int | None = None  # chmod the built database (db cases)
     bug: str | None = None  # a known kamtui bug: the case is expected to fail (strict xfail)
     note: str = field(default="", compare=False)
+    manifest: str = field(default="manifest.toml", compare=False)  # the manifest that names the case
 
     @property
     def path(self) -> Path:
@@ -56,9 +57,19 @@ class Case:
         return self.file.split("/", 1)[0]
 
 
+def manifests() -> list[Path]:
+    """manifest.toml, then every manifest-*.toml (one per class of inputs, so they can grow apart)."""
+    return [MANIFEST, *sorted(BAD.glob("manifest-*.toml"))]
+
+
 def load_cases() -> list[Case]:
-    data = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
-    return [Case(**{**item, "run": tuple(item["run"])}) for item in data["case"]]
+    cases = []
+    for manifest in manifests():
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        cases += [
+            Case(**{**item, "run": tuple(item["run"]), "manifest": manifest.name}) for item in data["case"]
+        ]
+    return cases
 
 
 def corpus_files() -> list[str]:

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from .corpus import (
     BAD,
@@ -16,7 +15,6 @@ from .corpus import (
     corpus_files,
     file_state,
     load_cases,
-    prepare_database,
     substitute,
     table_dump,
 )
@@ -27,27 +25,6 @@ CASES = load_cases()
 def _param(case: Case):
     marks = [pytest.mark.xfail(reason=case.bug, strict=True)] if case.bug else []
     return pytest.param(case, id=case.file, marks=marks)
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> Path:
-    """A kamtui database with rows in every table (built once, copied for each case)."""
-    from kamtui.cli import cli as group
-
-    folder = tmp_path_factory.mktemp("prepared")
-    path = folder / "prepared.db"
-    env = {"KAMTUI_DB": str(path), "XDG_DATA_HOME": str(folder / "xdg")}
-
-    def invoke(*args: object) -> tuple[int, str]:
-        result = CliRunner().invoke(group, [str(a) for a in args], env=env, catch_exceptions=False)
-        return result.exit_code, result.output
-
-    prepare_database(path, invoke)
-    dump = table_dump(path)
-    assert all(
-        dump[t] for t in ("assessments", "respondents", "answers", "accounts", "scores", "weights", "runs")
-    )
-    return path
 
 
 def check_message(case: Case, stderr: str, file: Path, db: Path) -> None:
@@ -95,10 +72,11 @@ def test_bad_input_is_refused_exactly_and_changes_nothing(case: Case, cli, tmp_p
 
 
 def _first_of_each_kind() -> list[Case]:
-    seen: dict[str, Case] = {}
+    """The first case of each kind of file in each manifest."""
+    seen: dict[tuple[str, str], Case] = {}
     for case in CASES:
         if not case.bug and case.stderr is not None:
-            seen.setdefault(case.kind, case)
+            seen.setdefault((case.manifest, case.kind), case)
     return list(seen.values())
 
 

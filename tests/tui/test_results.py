@@ -44,7 +44,7 @@ async def test_results_on_screen_equal_the_engine_report(demo_db):
         assert f"Overall  {expected.overall:.2f} " in overall
         assert f"level {expected.level} {expected.level_name}" in overall
         detail = str(screen.query_one("#results-detail").render())
-        assert f"{expected.respondents} respondents" in detail
+        assert f"{expected.respondents} respondents · progress 100% · rated {expected.coverage:.0%}" in detail
         assert f"trend {expected.overall_delta:+.2f} vs #{EARLIER}" in detail
         for element in expected.elements:
             assert cell(screen, element.id, "score") == f"{element.score:.2f}"
@@ -62,10 +62,8 @@ async def test_results_on_screen_equal_the_engine_report(demo_db):
         biggest = max(
             ((e, g) for e in expected.elements for g in e.gaps), key=lambda item: abs(item[1].difference)
         )
-        assert (
-            f"{biggest[1].difference:+.2f} {biggest[0].name}: {biggest[1].roles[0]} vs {biggest[1].roles[1]}"
-            in gaps
-        )
+        lower = next(r for r in biggest[1].roles if r != biggest[1].higher)
+        assert f"{abs(biggest[1].difference):.2f} {biggest[0].name}: {biggest[1].higher} higher than {lower}" in gaps
         prescription = str(screen.query_one("#results-prescription").render())
         for number, item in enumerate(expected.prescription, 1):
             assert (
@@ -84,7 +82,9 @@ async def test_choosing_no_comparison_removes_the_trend(demo_db):
         await settle(pilot)
         assert screen.compare is None
         assert cell(screen, "kam-process", "trend") == "—"
-        assert "no earlier assessment" in str(screen.query_one("#results-detail").render())
+        detail = str(screen.query_one("#results-detail").render())
+        assert "no comparison (c to choose one)" in detail
+        assert "no earlier assessment" not in detail  # there is one: the person turned the trend off
 
 
 WRITER = """
@@ -119,3 +119,146 @@ async def test_live_refresh_shows_answers_written_by_another_process(demo_db):
         assert after.respondents == 7
         assert "7 respondents" in str(screen.query_one("#results-detail").render())
         assert "Customer" in [str(c.label) for c in screen.query_one("#element-table").columns.values()]
+
+
+# ---------------------------------------------------------------------------------------------- what users tripped on
+
+
+def table_lines(screen: ResultsScreen) -> list[str]:
+    """The element table as drawn (each line as wide as the widget: what is cut off is not there)."""
+    table = screen.query_one("#element-table")
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def assert_numbers_whole(screen: ResultsScreen) -> None:
+    report = screen.report
+    table = screen.query_one("#element-table")
+    assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
+    lines = table_lines(screen)
+    header = lines[0]
+    for role in {r for e in report.elements for r in e.by_role}:
+        assert role in header or f"{role[:4]}…" in header, (role, header)
+    for element in report.elements:
+        line = next(li for li in lines if li.strip().startswith(element.name[:10]))
+        rwg = f"{element.rwg:.2f}" + ("!" if element.no_consensus else "")
+        assert f" {rwg}" in line, (rwg, line)
+        assert f" {element.score:.2f} " in line
+        assert f"{element.delta:+.2f}" in line
+        for mean in element.by_role.values():
+            assert f" {mean:.2f}" in line, (mean, line)
+
+
+async def test_numbers_are_whole_at_80x24_after_refresh_and_resize(demo_db):
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        screen = await open_results(pilot)
+        selection = screen.report.element("account-selection")
+        assert (f"{selection.rwg:.2f}", selection.no_consensus) == ("0.68", True)  # the case users saw cut
+        assert f"{selection.by_role['KAM']:.2f}" == "1.85"
+        assert_numbers_whole(screen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert_numbers_whole(screen)
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert_numbers_whole(screen)
+        assert any("█" in line for line in table_lines(screen))  # wide enough for the bars again
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert_numbers_whole(screen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert_numbers_whole(screen)
+
+
+async def test_the_compare_dialog_lists_only_earlier_assessments(demo_db):
+    from textual.widgets import OptionList
+
+    from kamtui.tui.screens.compare import CompareModal
+
+    async with make_app(demo_db).run_test(size=SIZE) as pilot:
+        screen = await open_results(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, CompareModal)
+        options = dialog.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["none", str(EARLIER)]
+        await pilot.press("escape")
+        await pilot.press("escape")  # back to Home
+        await settle(pilot)
+        await pilot.press("up", "r")  # the earlier assessment: nothing was made before it
+        await settle(pilot)
+        first = pilot.app.screen
+        assert isinstance(first, ResultsScreen) and first.assessment_id == EARLIER
+        assert "no earlier assessment to compare with" in str(first.query_one("#results-detail").render())
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, CompareModal)
+        assert "There is no earlier assessment to compare with." in [n.message for n in pilot.app._notifications]
+        assert screen is not first
+
+
+async def test_home_and_results_count_and_word_progress_alike(demo_db):
+    from kamtui.service.database import open_database
+    from kamtui.service.healthcheck import register
+
+    with open_database(demo_db) as store:
+        register(store, CURRENT, "Nina Newcomer", "KAM")  # registered, no answer yet
+    async with make_app(demo_db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = pilot.app.screen
+        table = home.query_one("#assessments")
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[4:7] == ["Resp.", "Progress", "Rated"]
+        row = table.get_row(str(CURRENT))
+        resp, progress, rated = (str(row[4]), str(row[5]), str(row[6]))
+        # 6 respondents answered all 120 statements (some na/unknown), the 7th nothing: 720 of 840
+        assert (resp, progress) == ("7", "86%")
+        screen = await open_results(pilot)
+        detail = str(screen.query_one("#results-detail").render())
+        assert f"7 respondents · progress {progress} · rated {rated}" in detail
+        assert screen.report.respondents == 7
+        for word in ("Resp.", "Progress", "Rated"):
+            assert word in home.HELP_TEXT
+        assert "Done" not in home.HELP_TEXT
+
+
+def test_help_points_to_the_readme_not_the_design():
+    from kamtui.tui.screens.element import ElementScreen
+
+    assert "README" in ResultsScreen.HELP_TEXT
+    for screen in (ResultsScreen, ElementScreen):
+        assert "design" not in screen.HELP_TEXT.lower()
+
+
+async def test_compare_screen_sets_assessments_side_by_side(demo_db):
+    from kamtui.service.compare import compare_assessments
+    from kamtui.service.database import open_database
+    from kamtui.tui.screens.compare_programmes import ChooseAssessmentsModal, CompareProgrammesScreen
+
+    with open_database(demo_db) as store:
+        expected = compare_assessments(store, [EARLIER, CURRENT]).to_json()
+    async with make_app(demo_db).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")  # the highlighted assessment (#1) comes ticked
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChooseAssessmentsModal)
+        await pilot.press("tab", "enter")  # Compare with one ticked: refused in the dialog
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChooseAssessmentsModal)
+        await pilot.press("shift+tab", "down", "space", "tab", "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CompareProgrammesScreen) and screen.ids == [EARLIER, CURRENT]
+        table = screen.query_one("#compare-table")
+        overall = [str(c) for c in table.get_row("overall")[1:]]
+        assert overall == [f" {a['overall']:.2f} {a['level_name']}" for a in expected["assessments"]]
+        for element in expected["elements"]:
+            cells = [str(c).strip() for c in table.get_row(element["id"])[1:]]
+            assert [c.split()[0] for c in cells] == [f"{s:.2f}" for s in element["scores"]]
+        top = expected["differences"][0]
+        assert f"{top['difference']:.2f} {top['name']}: #{top['high']} highest" in str(
+            screen.query_one("#compare-differences").render()
+        )

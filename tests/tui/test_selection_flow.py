@@ -10,7 +10,11 @@ import pytest
 from textual.widgets import DirectoryTree
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from kamtui.ranking import Params, effective_points, load_run, rank_accounts, resolve_criteria
+from kamtui.core.ranking import Params
+from kamtui.service.criteria import resolve_criteria
+from kamtui.service.ranking import rank as rank_accounts
+from kamtui.service.ranking import run as load_run
+from kamtui.service.weights import effective_points
 from kamtui.store import open_store
 from kamtui.tui.app import make_app
 from kamtui.tui.screens.accounts import AccountsScreen
@@ -25,7 +29,7 @@ from kamtui.tui.widgets.ranking_table import RankingTable
 from .conftest import SIZE
 from .pilot_helpers import type_text
 
-GOOD_CSV = """account,owner,effort,growth_outlook,margin_potential,strategic_fit,share_of_wallet,competitive_position
+GOOD_CSV = """account,owner,effort,growth_outlook,margin_potential,strategic_fit,share_of_wallet,relative_strength
 Zephyr Optics,Priya Raman,0.3,8,7,9,40,8
 Quillon Robotics,Tom Fischer,0.4,6,5,4,12,3
 Aldermoor Foods,Priya Raman,0.8,3,4,5,10,4
@@ -139,14 +143,14 @@ async def test_import_edit_weight_rank_save_export(demo_db, tmp_path, monkeypatc
             criteria = resolve_criteria(store, None)
             engine = rank_accounts(store, criteria, Params(samples=0))
         assert before == [a.account for a in engine.accounts]
-        position = criteria.ids.index("share_of_wallet")
+        position = criteria.ids.index("strategic_fit")  # an attractiveness criterion: kam-default ranks by it
         await pilot.press(*["down"] * position)
-        for _ in range(25):
+        for _ in range(26):
             await pilot.press("plus")
         await settle(pilot)
         with open_store(demo_db) as store:
             points = effective_points(store, criteria)
-            assert points["share_of_wallet"] == 35.0  # committed as it changed
+            assert points["strategic_fit"] == 35.0  # committed as it changed
             engine = rank_accounts(store, criteria, Params(), points=points)
         shown = ranking.visible_names()
         assert shown != before
@@ -168,7 +172,7 @@ async def test_import_edit_weight_rank_save_export(demo_db, tmp_path, monkeypatc
         assert [(a.rank, a.selected, a.p_top_k, a.rank_p5, a.rank_p95) for a in run.accounts] == [
             (r.rank, r.selected, r.p_top_k, r.rank_p5, r.rank_p95) for r in ranking.view.rows
         ]
-        assert run.points["share_of_wallet"] == 35.0
+        assert run.points["strategic_fit"] == 35.0
         assert f"Ranking saved as run {run_id}." in notifications(app)
 
         # 5. export: the workbook's Ranking sheet is the run's ranking
@@ -182,7 +186,9 @@ async def test_import_edit_weight_rank_save_export(demo_db, tmp_path, monkeypatc
         assert path is not None and Path(path).is_file() and Path(path).parent == tmp_path / "exports"
         assert any(str(path) in message for message in notifications(app))
         exported_run = screen.last_run
-        assert exported_run == run_id + 1
+        assert exported_run == run_id  # s then e: the run just saved is exported, not saved twice
+        with open_store(demo_db) as store:
+            assert [r["id"] for r in store.query("SELECT id FROM runs")] == [run_id]
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True)

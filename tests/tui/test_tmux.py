@@ -119,5 +119,5 @@ def test_answers_survive_sigkill_and_the_survey_resumes(tmux, tmp_path):
     tmux.keys("Enter")  # Dana, the only respondent
     screen = tmux.wait_for("3/120")
     assert "PCM-04" in screen and "PCM-03" not in screen
-    assert "The programme's ambitions are backed" in screen  # PCM-04's statement
+    assert "The number of accounts in the programme is set" in screen  # PCM-04's statement
     assert answers(db) == [("PCM-01", 3), ("PCM-02", 4), ("PCM-03", 2)]

@@ -135,10 +135,20 @@ def test_reciprocals_are_exact_for_fractions_and_close_for_decimals():
         "w.csv:3:2: b vs a should be the reciprocal of a vs b (3), i.e. 1/3; found 1/4"
     ]
     ok = parse_pairwise([["", "a", "b"], ["a", "1", "3"], ["b", "0.3333333333", "1"]], "w.csv")
-    assert ok[1][1, 0] == pytest.approx(1 / 3)
-    assert problems([["", "a", "b"], ["a", "1", "3"], ["b", "0.333", "1"]]) == [
-        "w.csv:3:2: b vs a should be the reciprocal of a vs b (3), i.e. 1/3; found 0.333"
+    assert ok[1][1, 0] == 1 / 3  # the matrix is made exactly reciprocal: 3 is kept, its mirror is 1/3
+    # a decimal within the rounding of the places written: 1/3 = 0.333 (3 places), 0.33 (2)
+    for written in ("0.333", "0.33", "0,33"):
+        _, matrix = parse_pairwise([["", "a", "b"], ["a", "1", "3"], ["b", written, "1"]], "w.csv")
+        assert (matrix[0, 1], matrix[1, 0]) == (3.0, 1 / 3)
+    assert problems([["", "a", "b"], ["a", "1", "3"], ["b", "0.35", "1"]]) == [
+        "w.csv:3:2: b vs a should be the reciprocal of a vs b (3), i.e. 1/3; found 0.35"
     ]
+    assert problems([["", "a", "b"], ["a", "1", "3"], ["b", "0.334", "1"]]) == [  # 1/3 to 3 places is .333
+        "w.csv:3:2: b vs a should be the reciprocal of a vs b (3), i.e. 1/3; found 0.334"
+    ]
+    # two decimals: 1/1.5 = 0.6667 to four places; the one >= 1 is kept, its mirror exactly 1/1.5
+    _, matrix = parse_pairwise([["", "a", "b"], ["a", "1", "0.6667"], ["b", "1.5", "1"]], "w.csv")
+    assert (matrix[0, 1], matrix[1, 0]) == (1 / 1.5, 1.5)
     _, matrix = parse_pairwise([["", "a", "b"], ["a", "1", "2/6"], ["b", "3", "1"]], "w.csv")  # 2/6 = 1/3
     assert matrix[0, 1] == float(Fraction(1, 3))
 
@@ -154,7 +164,6 @@ def test_every_cell_problem_is_located_by_row_and_column():
         "w.csv:2:2: the diagonal must be 1 (a criterion compared with itself), found 2",
         "w.csv:2:3: 'x' is not a number (use 1-9, a reciprocal such as 1/3, or a decimal)",
         "w.csv:2:4: 10 is outside Saaty's scale 1/9 to 9",
-        "w.csv:3:2: empty cell: every pair needs a comparison",
         "w.csv:3:4: -3 is not a positive number",
         "w.csv:4:2: 1/10 is outside Saaty's scale 1/9 to 9",
         "w.csv:4:3: 0 is not a positive number",
@@ -172,11 +181,30 @@ def test_shape_and_id_problems():
     assert problems([["", "a", "a"], ["a", "1", "1"], ["a", "1", "1"]]) == [
         "w.csv:1:3: duplicate criterion id 'a' (also column 2)"
     ]
-    assert problems([["", "a", "b"], ["a", "1"], ["b", "1", "1", "4"]]) == [
-        "w.csv:2:3: expected 2 values, found 1",
+    assert problems([["", "a", "b"], ["a", "1"], ["b", "1", "1", "4"]]) == [  # a short row has blanks
         "w.csv:3:4: expected 2 values, found 3",
     ]
     assert problems([["corner"]]) == [
         "w.csv:1:2: the header row needs the criterion ids after the corner cell"
     ]
     assert problems([]) == ["w.csv: no comparisons: the grid is empty"]
+
+
+def test_blank_cells_are_the_mirrors_reciprocal_or_not_compared():
+    # one triangle is enough; a blank diagonal is 1; a pair blank on both sides is not compared
+    rows = [
+        ["", "a", "b", "c"],
+        ["a", "", "2", ""],
+        ["b", "", "1", "4"],
+        ["c", "", "", ""],
+    ]
+    ids, matrix = parse_pairwise(rows, "w.csv")
+    assert ids == ["a", "b", "c"]
+    expected = np.array([[1, 2, np.nan], [0.5, 1, 4], [np.nan, 0.25, 1]])
+    np.testing.assert_array_equal(matrix, expected)
+    # Harker's method: a consistent 2 and 4 imply a vs c = 8, weights 8 : 4 : 1
+    result = ahp_weights(matrix)
+    np.testing.assert_allclose(result.weights, [8 / 13, 4 / 13, 1 / 13], atol=1e-12)
+    assert result.completed == ((0, 2),)
+    assert result.matrix[0, 2] == pytest.approx(8.0, abs=1e-12)
+    assert abs(result.cr) < 1e-12

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from itertools import product
 
@@ -70,6 +71,23 @@ def test_low_coverage_is_skipped_unless_pinned_and_excluded_never_taken():
     assert picked(pinned, names) == ["a", "c"]
     assert pinned.binding == ["top_k"]  # d (6) would be added without K
     assert pinned.notes == ["'a' is selected because it is pinned, although its coverage is 40% (below 50%)"]
+
+
+def test_an_account_without_any_value_in_a_group_is_skipped_unless_pinned():
+    names = ["a", "b", "c"]
+    s = make_scores([10.0, 8.0, 7.0], names)
+    # a scores 10 overall but has no attractiveness value at all (no score there, no quadrant)
+    s = dataclasses.replace(
+        s,
+        attractiveness=np.array([NAN, 8.0, 7.0]),
+        missing_group=np.array([True, False, False]),
+    )
+    sel = select(s, names, top_k=1)
+    assert picked(sel, names) == ["b"]
+    assert sel.notes == ["1 account without any attractiveness value not selected automatically: 'a'"]
+    pinned = select(s, names, top_k=1, include=["a"])
+    assert picked(pinned, names) == ["a"]
+    assert pinned.notes == ["'a' is selected because it is pinned, although it has no attractiveness value"]
 
 
 def test_more_pins_than_k_selects_all_pins_only():
@@ -195,7 +213,7 @@ def test_pin_errors_name_the_account_and_the_numbers():
         select(s, names, include=["x", "a", "y"])
     with pytest.raises(InvalidValueError, match=r"^exclude: no account named 'z'$"):
         select(s, names, exclude=["z"])
-    with pytest.raises(InvalidValueError, match=r"^'b' cannot be both included and excluded$"):
+    with pytest.raises(InvalidValueError, match=r"^an account cannot be both included and excluded: b$"):
         select(s, names, include=["b"], exclude=["b"])
     with pytest.raises(InvalidValueError, match=r"^'d' cannot be pinned: no weighted criterion has a value"):
         select(s, names, include=["d"])

@@ -69,9 +69,45 @@ def problems_of(tmp_path: Path, text: str) -> list[str]:
 
 
 def test_builtin_default_set_loads_with_its_documented_shape():
+    """kam-default version 2 (issue 15): attractiveness independent of our position, ranked by it."""
     criteria = load_criteria("kam-default")
-    assert criteria.id == "kam-default"
+    assert (criteria.id, criteria.version, criteria.rank_by) == ("kam-default", 2, "attractiveness")
     assert criteria.source == "kam-default.toml"
+    assert len(criteria) == 12
+    assert criteria.points.sum() == 100.0
+    assert all(c.description for c in criteria)
+    groups = {g: [c.id for c in criteria if c.group == g] for g in ("attractiveness", "strength")}
+    assert groups == {
+        "attractiveness": [
+            "addressable_spend",
+            "growth_outlook",
+            "margin_potential",
+            "strategic_fit",
+            "willingness_to_partner",
+            "footprint_fit",
+            "credit_risk",
+            "cost_to_serve",
+        ],
+        "strength": ["relative_strength", "access_to_decision_makers", "share_of_wallet", "track_record"],
+    }
+    assert sum(c.weight for c in criteria if c.group == "attractiveness") == 60.0
+    spend = criteria.by_id("addressable_spend")
+    assert (spend.kind, spend.unit, spend.transform, spend.scale) == ("number", "EUR", "log", None)
+    share = criteria.by_id("share_of_wallet")
+    assert (share.kind, share.unit, share.scale, share.transform) == ("number", "%", (0.0, 100.0), None)
+    assert share.has_fixed_scale and not spend.has_fixed_scale
+    assert [c.id for c in criteria if c.is_cost] == ["credit_risk", "cost_to_serve"]
+    assert "relationship_stage" not in criteria.ids and "revenue_potential" not in criteria.ids
+    assert "best competitor" in criteria.by_id("relative_strength").description
+    np.testing.assert_array_equal(criteria.rank_columns, [True] * 8 + [False] * 4)
+    assert (criteria.thresholds.attractiveness, criteria.thresholds.strength) == (5.0, 5.0)
+
+
+def test_builtin_version_1_set_is_kept_for_databases_scored_on_it():
+    criteria = load_criteria("kam-default-v1")
+    assert criteria.id == "kam-default-v1"
+    assert (criteria.version, criteria.rank_by) == (1, "overall")
+    assert criteria.source == "kam-default-v1.toml"
     assert 8 <= len(criteria) <= 12
     assert criteria.points.sum() == 100.0
     assert set(c.group for c in criteria) == {"attractiveness", "strength"}
@@ -95,12 +131,18 @@ def test_builtin_default_set_loads_with_its_documented_shape():
 
 def test_builtin_sets_are_listed_and_round_trip_through_their_dict():
     sets = list_builtin_criteria()
-    assert "kam-default" in [s.id for s in sets]
+    assert [s.id for s in sets][:2] == ["kam-default", "kam-default-v1"]
     for criteria in sets:
         again = parse_criteria(criteria.to_dict(), "again.toml")
         assert again.criteria == criteria.criteria
         assert again.thresholds == criteria.thresholds
         assert again.title == criteria.title
+        assert (again.rank_by, again.version) == (criteria.rank_by, criteria.version)
+    v1 = load_criteria("kam-default-v1").to_dict()
+    assert "rank_by" not in v1 and "version" not in v1  # a version-1 set keeps its old shape
+    v2 = load_criteria("kam-default").to_dict()
+    assert (v2["version"], v2["rank_by"]) == (2, "attractiveness")
+    assert next(c for c in v2["criteria"] if c["id"] == "share_of_wallet")["scale"] == [0, 100]
 
 
 def test_unknown_builtin_id_is_not_found_and_lists_the_builtins():
@@ -142,15 +184,31 @@ def test_rating_scale_defaults_to_one_to_ten(tmp_path):
 
 
 def test_match_column_takes_id_or_name_ignoring_case_and_spaces():
-    criteria = load_criteria("kam-default")
+    criteria = load_criteria("kam-default-v1")
     assert criteria.match_column("  SHARE of Wallet ").id == "share_of_wallet"
     assert criteria.match_column("Revenue_Potential").id == "revenue_potential"
     assert criteria.match_column("share") is None
     assert criteria.match_column("   ") is None
+    v2 = load_criteria("kam-default")
+    assert v2.match_column("addressable spend  IN our category").id == "addressable_spend"
+    assert v2.match_column("Relative strength (customer's view)").id == "relative_strength"
+
+
+def test_match_column_compares_by_name_key():
+    made = CriteriaSet(
+        id="x",
+        title="X",
+        criteria=[
+            Criterion(id="muller", name="Müller score", group="attractiveness", kind="rating", weight=1),
+            Criterion(id="fit", name="Fit", group="strength", kind="rating", weight=1),
+        ],
+    )
+    assert made.match_column("MU\u0308LLER SCORE").id == "muller"  # NFD, upper case
+    assert made.match_column("Müller   score").id == "muller"
 
 
 def test_by_id_of_an_unknown_criterion_lists_the_ids():
-    criteria = load_criteria("kam-default")
+    criteria = load_criteria("kam-default-v1")
     assert criteria.by_id["track_record"] is criteria.by_id("track_record") is criteria.criteria[11]
     assert criteria.index_of("share_of_wallet") == 8
     with pytest.raises(NotFoundError):
@@ -158,7 +216,7 @@ def test_by_id_of_an_unknown_criterion_lists_the_ids():
     with pytest.raises(NotFoundError) as caught:
         criteria.by_id("size")
     assert str(caught.value).startswith(
-        "criteria set 'kam-default' has no criterion 'size' (criteria: revenue_potential, "
+        "criteria set 'kam-default-v1' has no criterion 'size' (criteria: revenue_potential, "
     )
 
 
@@ -213,7 +271,8 @@ def test_missing_top_level_keys_and_no_criteria(tmp_path):
 def test_unknown_and_mistyped_top_level_keys(tmp_path):
     lines = problems_of(tmp_path, HEAD + "colour = 'red'\ncriteria = 'all'\n")
     assert lines == [
-        "colour: unknown key 'colour' (allowed here: criteria, description, id, thresholds, title)",
+        "colour: unknown key 'colour' (allowed here: criteria, description, id, rank_by, thresholds, title, "
+        "version)",
         "criteria: expected a list, found text 'all'",
     ]
 
@@ -306,9 +365,10 @@ def test_scale_problems(tmp_path):
     assert problems_of(tmp_path, HEAD + GOOD_A + three) == [
         "criteria[1].scale: expected [lo, hi]: a list of two numbers"
     ]
-    on_number = GOOD_A.replace('unit = "EUR"', "scale = [0, 10]")
-    assert problems_of(tmp_path, HEAD + on_number + GOOD_S) == [
-        "criteria[0].scale: 'scale' is only for rating criteria (this one is a number)"
+    on_log_number = GOOD_A.replace('unit = "EUR"', "scale = [0, 10]")  # GOOD_A is log-transformed
+    assert problems_of(tmp_path, HEAD + on_log_number + GOOD_S) == [
+        "criteria[0].scale: 'scale' and 'transform' exclude each other: a number on a fixed scale is "
+        "normalised on that scale, not log-transformed; drop one of them"
     ]
 
 
@@ -409,3 +469,185 @@ def test_account_column_names_are_reserved(tmp_path):
         f"criteria[0].id: 'effort' is the name of an account column in account files; pick another {reserved}",
         f"criteria[1].name: 'Owner' is the name of an account column in account files; pick another {reserved}",
     ]
+
+
+# --- version 2 keys: a number's fixed scale, rank_by, version; limits ------------------------------
+
+SHARE = """\
+[[criteria]]
+id = "sow"
+name = "Share of wallet"
+group = "strength"
+kind = "number"
+unit = "%"
+scale = [0, 100]
+weight = 10
+"""
+
+
+def test_a_number_may_declare_a_fixed_scale(tmp_path):
+    criteria = load_criteria(write(tmp_path, HEAD + GOOD_A + GOOD_S + SHARE))
+    share = criteria.by_id("sow")
+    assert (share.kind, share.scale, share.unit, share.transform) == ("number", (0.0, 100.0), "%", None)
+    assert share.has_fixed_scale and not share.is_rating
+    assert share.check_value(100) is None
+    assert share.check_value(101) == "101 is outside the scale 0 to 100 of 'Share of wallet'"
+    assert share.to_dict()["scale"] == [0, 100]
+    assert parse_criteria(criteria.to_dict(), "again.toml").by_id("sow") == share
+    np.testing.assert_array_equal(criteria.layout.fixed, [False, True, True])
+    np.testing.assert_array_equal(criteria.layout.lo[1:], [1.0, 0.0])
+    np.testing.assert_array_equal(criteria.layout.hi[1:], [5.0, 100.0])
+    assert [j for j, _, _ in criteria.layout.numbers] == [0]  # only the min-max number
+
+
+def test_a_number_scale_has_the_rating_scale_checks(tmp_path):
+    def lines(scale: str) -> list[str]:
+        return problems_of(tmp_path, HEAD + GOOD_A + GOOD_S + SHARE.replace("scale = [0, 100]", scale))
+
+    assert lines("scale = [100, 0]") == ["criteria[2].scale: scale lo (100) must be below hi (0)"]
+    assert lines("scale = [5, 5]") == ["criteria[2].scale: scale lo (5) must be below hi (5)"]
+    assert lines("scale = [0]") == ["criteria[2].scale: expected [lo, hi]: a list of two numbers"]
+    assert lines('scale = ["0", 100]') == ["criteria[2].scale: expected [lo, hi]: a list of two numbers"]
+    assert lines("scale = [0, inf]") == ["criteria[2].scale: scale bounds must be finite numbers"]
+    assert lines("scale = 100") == ["criteria[2].scale: expected a list, found int 100"]
+    assert lines('scale = [0, 100]\nlabels = ["low", "high"]') == [
+        "criteria[2].labels: 'labels' is only for rating criteria (this one is a number)"
+    ]
+    assert lines('scale = [0, 100]\ntransform = "log"') == [
+        "criteria[2].scale: 'scale' and 'transform' exclude each other: a number on a fixed scale is "
+        "normalised on that scale, not log-transformed; drop one of them"
+    ]
+
+
+def test_scale_bounds_beyond_1e15_are_refused_with_the_limit(tmp_path):
+    limit = "scale bounds must lie between -1e+15 and 1e+15"
+    number = SHARE.replace("scale = [0, 100]", "scale = [-1e308, 1e308]")
+    rating = GOOD_S.replace("scale = [1, 5]\nlabels", "scale = [1, 1e308]\nlabels")
+    assert problems_of(tmp_path, HEAD + GOOD_A + rating + number) == [
+        f"criteria[1].scale: {limit}, found 1 to 1e+308",
+        f"criteria[2].scale: {limit}, found -1e+308 to 1e+308",
+    ]
+    assert problems_of(tmp_path, HEAD + GOOD_A + GOOD_S + SHARE.replace("[0, 100]", "[0, 1e16]")) == [
+        f"criteria[2].scale: {limit}, found 0 to 1e+16"
+    ]
+    ok = load_criteria(
+        write(tmp_path, HEAD + GOOD_A + GOOD_S + SHARE.replace("[0, 100]", "[-1e15, 1e15]"), "o.toml")
+    )
+    assert ok.by_id("sow").scale == (-1e15, 1e15)
+
+
+def test_rank_by_defaults_to_overall_and_takes_attractiveness(tmp_path):
+    assert load_criteria(write(tmp_path, HEAD + GOOD_A + GOOD_S)).rank_by == "overall"
+    chosen = load_criteria(write(tmp_path, HEAD + 'rank_by = "attractiveness"\n' + GOOD_A + GOOD_S, "a.toml"))
+    assert chosen.rank_by == "attractiveness"
+    np.testing.assert_array_equal(chosen.rank_columns, [True, False])
+    overall = load_criteria(write(tmp_path, HEAD + 'rank_by = "overall"\n' + GOOD_A + GOOD_S, "o.toml"))
+    np.testing.assert_array_equal(overall.rank_columns, [True, True])
+    assert "rank_by" not in overall.to_dict()
+    assert parse_criteria(chosen.to_dict(), "again.toml").rank_by == "attractiveness"
+
+
+def test_rank_by_problems(tmp_path):
+    assert problems_of(tmp_path, HEAD + 'rank_by = "strength"\n' + GOOD_A + GOOD_S) == [
+        "rank_by: unknown rank_by 'strength' (allowed: overall, attractiveness)"
+    ]
+    assert problems_of(tmp_path, HEAD + "rank_by = 1\n" + GOOD_A + GOOD_S) == [
+        "rank_by: expected text, found int 1"
+    ]
+    no_attractiveness = (
+        HEAD + 'rank_by = "attractiveness"\n' + GOOD_A.replace("weight = 30", "weight = 0") + GOOD_S
+    )
+    assert problems_of(tmp_path, no_attractiveness) == [
+        "rank_by: accounts are ranked by attractiveness but every attractiveness criterion has weight 0; "
+        "give one a positive weight or rank by overall"
+    ]
+
+
+def test_version_is_a_whole_number_up_to_64_bits(tmp_path):
+    assert load_criteria(write(tmp_path, HEAD + GOOD_A + GOOD_S)).version == 1
+    assert load_criteria(write(tmp_path, HEAD + "version = 3\n" + GOOD_A + GOOD_S, "v.toml")).version == 3
+    biggest = 2**63 - 1
+    assert (
+        load_criteria(write(tmp_path, HEAD + f"version = {biggest}\n" + GOOD_A + GOOD_S, "b.toml")).version
+        == biggest
+    )
+    assert problems_of(tmp_path, HEAD + "version = 0\n" + GOOD_A + GOOD_S) == [
+        "version: expected a whole number >= 1, found 0"
+    ]
+    assert problems_of(tmp_path, HEAD + f"version = {2**63}\n" + GOOD_A + GOOD_S) == [
+        f"version: expected a whole number >= 1 and at most {biggest} (2**63 - 1, 64 bits), found {2**63}"
+    ]
+    assert problems_of(tmp_path, HEAD + "version = 2.0\n" + GOOD_A + GOOD_S) == [
+        "version: expected a whole number, found float 2.0"
+    ]
+    assert problems_of(tmp_path, HEAD + "version = true\n" + GOOD_A + GOOD_S) == [
+        "version: expected a whole number, found true/false"
+    ]
+
+
+def test_weights_whose_sum_overflows_are_refused_with_the_limit(tmp_path):
+    text = (
+        HEAD
+        + GOOD_A.replace("weight = 30", "weight = 1e308")
+        + GOOD_S.replace("weight = 20", "weight = 1e308")
+    )
+    assert problems_of(tmp_path, text) == [
+        "criteria: the weights add up to more than 1.798e+308, the largest number a sum can hold; "
+        "use smaller points (only their ratios matter)"
+    ]
+    big = HEAD + GOOD_A.replace("weight = 30", "weight = 1e308") + GOOD_S.replace("weight = 20", "weight = 1")
+    assert load_criteria(write(tmp_path, big, "big.toml")).points.sum() == 1e308
+    assert problems_of(tmp_path, HEAD + GOOD_A.replace("weight = 30", "weight = inf") + GOOD_S) == [
+        "criteria[0].weight: weight must be a finite number, found inf"
+    ]
+
+
+def test_a_name_may_not_be_another_criterions_id(tmp_path):
+    text = HEAD + GOOD_A + GOOD_S.replace('name = "Relationship stage"', 'name = "REVENUE"')
+    assert problems_of(tmp_path, text) == [
+        "criteria[1].name: duplicate name 'REVENUE' (also used by criteria[0]; case is ignored)"
+    ]
+    clash = (
+        HEAD
+        + GOOD_A.replace('name = "Revenue"', 'name = "Stage"')
+        + GOOD_S.replace('name = "Relationship stage"', 'name = "Relationship"')
+    )
+    assert problems_of(tmp_path, clash) == [
+        "criteria[0].name: name 'Stage' is the id of criteria[1]; a column headed 'Stage' would name both, "
+        "so pick another name"
+    ]
+    # a criterion's name may spell its own id
+    own = load_criteria(
+        write(
+            tmp_path,
+            HEAD + GOOD_A + GOOD_S.replace('name = "Relationship stage"', 'name = "Stage"'),
+            "own.toml",
+        )
+    )
+    assert own.by_id("stage").name == "Stage"
+
+
+def test_names_are_compared_by_name_key_and_checked_for_invisible_characters(tmp_path):
+    nfd = GOOD_S.replace('name = "Relationship stage"', 'name = "Mu\\u0308ller"')
+    nfc = GOOD_A.replace('name = "Revenue"', 'name = "MÜLLER"')
+    assert problems_of(tmp_path, HEAD + nfc + nfd) == [
+        "criteria[1].name: duplicate name 'Müller' (also used by criteria[0]; case is ignored)"
+    ]
+    hidden = GOOD_S.replace('name = "Relationship stage"', 'name = "Stage\\u200b"')
+    lines = problems_of(tmp_path, HEAD + GOOD_A + hidden)
+    assert lines == [
+        "criteria[1].name: a criterion name holds an invisible character, U+200B ZERO WIDTH SPACE, at "
+        "position 6: retype it without that character"
+    ]
+
+
+def test_code_built_sets_refuse_what_files_refuse():
+    with pytest.raises(ValueError, match="a fixed scale and a transform exclude each other"):
+        Criterion(id="s", name="S", group="strength", kind="number", weight=1, scale=(0, 1), transform="log")
+    with pytest.raises(ValueError, match="unknown rank_by 'strength'"):
+        CriteriaSet(
+            id="x",
+            title="X",
+            rank_by="strength",
+            criteria=[Criterion(id="a", name="A", group="attractiveness", kind="rating", weight=1)],
+        )

@@ -25,7 +25,7 @@ from kamtui.core.forms import (
 from kamtui.core.survey import load_survey, survey_from_dict
 from kamtui.excel.forms_reader import read_form, read_forms
 from kamtui.excel.forms_workbook import FIRST_ROW, write_form, write_forms
-from kamtui.tabular import read_table
+from kamtui.service.files import read_table
 
 TITLE = "Annual healthcheck 2025"
 

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -32,7 +31,6 @@ from kamtui.excel.forms_reader import read_form
 from kamtui.excel.forms_workbook import (
     FIRST_ROW,
     HEADER_ROW,
-    anchors,
     form_file_names,
     forms_folder,
     write_form,
@@ -102,7 +100,7 @@ def test_sheets_and_answers_layout(form_path, survey):
             assert ws.cell(row, 2).value == element.name
             assert ws.cell(row, 3).value == indicator.text
             assert ws.cell(row, 4).value is None and ws.cell(row, 5).value is None
-            assert tuple(ws.cell(row, c).value for c in range(6, 11)) == anchors(survey, element, indicator)
+            assert tuple(ws.cell(row, c).value for c in range(6, 11)) == survey.anchors_for(indicator.id)
             row += 1
     assert row == FIRST_ROW + 12 + 120
     assert ws.max_row == row - 1
@@ -200,37 +198,20 @@ def test_instructions_sheet(form_path, survey):
     assert f"KAM Programme Healthcheck (version {survey.version}), 120 statements" in joined
 
 
-def test_anchors_most_specific_first():
-    element = SimpleNamespace(levels=("e1", "e2", "e3", "e4", "e5"))
-    plain = SimpleNamespace(id="X-01")
-    assert anchors(SimpleNamespace(), element, plain) == ("e1", "e2", "e3", "e4", "e5")
-    assert anchors(SimpleNamespace(scale=None), element, SimpleNamespace(levels=())) == element.levels
-    scaled = SimpleNamespace(scale=("s1", "s2", "s3", "s4", "s5"))
-    assert anchors(scaled, element, plain) == ("s1", "s2", "s3", "s4", "s5")
-    own = SimpleNamespace(levels=("i1", "i2", "i3", "i4", "i5"))
-    assert anchors(scaled, element, own) == ("i1", "i2", "i3", "i4", "i5")
-    described = SimpleNamespace(scale=tuple(SimpleNamespace(text=f"t{k}") for k in range(1, 6)))
-    assert anchors(described, element, plain) == ("t1", "t2", "t3", "t4", "t5")
-
-
 def test_anchors_written_beside_each_statement(tmp_path):
-    """A survey with survey-wide and per-statement anchors (attributes another part of kamtui adds)."""
-    survey = small_survey()
-    scale = tuple(f"scale {k}" for k in range(1, 6))
-    own = tuple(f"own {k}" for k in range(1, 6))
-    gov = survey.elements[0]
-    first = SimpleNamespace(id="GOV-01", text="Statement GOV-01.", element_id="gov", levels=own)
-    second = SimpleNamespace(id="GOV-02", text="Statement GOV-02.", element_id="gov")
-    fake_element = SimpleNamespace(
-        id=gov.id, name=gov.name, description=gov.description, levels=gov.levels, indicators=(first, second)
-    )
-    fake = SimpleNamespace(
-        id=survey.id, title=survey.title, version=survey.version, elements=(fake_element,), scale=scale
-    )
-    path = write_form(tmp_path / "f.xlsx", FormSpec(1, "T", fake, "Ann"))  # type: ignore[arg-type]
+    """A survey with survey-wide and per-statement anchors: each row carries the ones that apply."""
+    from kamtui.core.survey import survey_from_dict
+
+    data = small_survey().to_dict()
+    scale = [f"scale {k}" for k in range(1, 6)]
+    own = [f"own {k}" for k in range(1, 6)]
+    data["scale"] = scale
+    data["elements"][0]["indicators"][0]["levels"] = own
+    survey = survey_from_dict(data, "test survey")
+    path = write_form(tmp_path / "f.xlsx", FormSpec(1, "T", survey, "Ann"))
     ws = load_workbook(path)["Answers"]
-    assert tuple(ws.cell(FIRST_ROW + 1, c).value for c in range(6, 11)) == own
-    assert tuple(ws.cell(FIRST_ROW + 2, c).value for c in range(6, 11)) == scale
+    assert tuple(ws.cell(FIRST_ROW + 1, c).value for c in range(6, 11)) == tuple(own)
+    assert tuple(ws.cell(FIRST_ROW + 2, c).value for c in range(6, 11)) == tuple(scale)
 
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+Sales ops", "-1+2", "@SUM(A1:A2)"]

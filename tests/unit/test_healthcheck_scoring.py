@@ -266,6 +266,129 @@ def test_report_json_shape(report):
     assert {"id", "name", "score", "level", "rwg", "n", "coverage", "by_role", "gaps", "delta"} <= set(
         element
     )
-    assert element["gaps"][0] == {"roles": ["KAM", "Leadership"], "difference": -2.0, "p_value": None}
-    assert {"id", "element", "mean", "rwg", "n", "na", "unknown"} <= set(data["indicators"][0])
+    assert element["gaps"][0] == {
+        "roles": ["KAM", "Leadership"],
+        "difference": -2.0,
+        "higher": "Leadership",  # KAM 3.0, Leadership 5.0
+        "p_value": None,
+        "p_adjusted": None,
+        "method": None,
+    }
+    assert {"id", "element", "mean", "rwg", "n", "na", "unknown", "spread", "by_role"} <= set(data["indicators"][0])
+    # A1: Ann 2, Bob 3, Cat 5 -> one answer at each of levels 2, 3 and 5
+    assert data["indicators"][0]["spread"] == {"1": 0, "2": 1, "3": 1, "4": 0, "5": 1, "na": 0, "unknown": 0}
+    assert data["indicators"][0]["by_role"] == {"KAM": 2.5, "Leadership": 5.0}
     assert {"element", "level", "target", "text"} <= set(data["prescription"][0])
+
+
+# ---------------------------------------------------------------------------------------------- drill-down
+
+
+def test_spread_and_role_means_per_statement(report):
+    a1, a2, b1, b2 = report.indicators
+    # A1: Ann 2, Bob 3, Cat 5; A2: Ann 4, Bob unknown, Cat 5; B1: Ann 3, Bob 5, Cat na; B2: Ann na, Bob 5, Cat na
+    assert a1.spread == {"1": 0, "2": 1, "3": 1, "4": 0, "5": 1, "na": 0, "unknown": 0}
+    assert a2.spread == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1, "na": 0, "unknown": 1}
+    assert b2.spread == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 1, "na": 2, "unknown": 0}
+    assert a1.by_role == {"KAM": 2.5, "Leadership": 5.0}  # (2 + 3) / 2
+    assert a2.by_role == {"KAM": 4.0, "Leadership": 5.0}  # Bob's unknown is not a rating
+    assert b1.by_role == {"KAM": 4.0}  # Cat answered na
+    assert sum(b1.spread.values()) == 3  # every answer is counted once
+
+
+def test_comments_and_respondent_scores_in_the_report():
+    survey = make_survey()
+    answers = [
+        Answer("Ann", "A1", 2, "rated", "KAM", comment="only for the top accounts"),
+        Answer("Bob", "A1", 4, "rated", "KAM"),
+        Answer("Bob", "B1", None, None, "KAM", comment="  no idea who owns this  "),  # a comment, no answer
+        Answer("Cat", "A2", None, "na", "Leadership", comment="not our business"),
+    ]
+    result = score_assessment(survey, answers, respondents=["Ann", "Bob", "Cat", "Dan"])
+    assert [(c.indicator, c.element, c.respondent, c.role, c.answer, c.text) for c in result.comments] == [
+        ("A1", "e1", "Ann", "KAM", "2", "only for the top accounts"),
+        ("A2", "e1", "Cat", "Leadership", "na", "not our business"),
+        ("B1", "e2", "Bob", "KAM", "", "no idea who owns this"),
+    ]
+    # Dan is registered without an answer: he counts toward progress and coverage, as on Home
+    assert result.respondents == 4
+    assert result.answered == 3  # the comment-only row is not an answer
+    assert result.progress == pytest.approx(3 / (4 * 4))
+    assert result.coverage == pytest.approx(2 / (4 * 4))
+    rows = {r.respondent: r for r in result.respondent_scores}
+    assert list(rows) == ["Ann", "Bob", "Cat", "Dan"]
+    assert (rows["Ann"].scores, rows["Ann"].levels, rows["Ann"].role) == ({"e1": 2.0}, {"e1": 2}, "KAM")
+    assert rows["Bob"].scores == {"e1": 4.0}
+    assert rows["Cat"].scores == {} and rows["Dan"].scores == {}
+    data = result.to_json()
+    assert data["comments"][1] == {
+        "indicator": "A2",
+        "element": "e1",
+        "respondent": "Cat",
+        "role": "Leadership",
+        "answer": "na",
+        "text": "not our business",
+    }
+    assert data["respondent_scores"][0] == {"respondent": "Ann", "role": "KAM", "scores": {"e1": 2.0}}
+    assert data["progress"] == pytest.approx(3 / 16)
+
+
+def test_statements_without_consensus_come_first():
+    from kamtui.core.healthcheck import element_comments, element_statements
+
+    survey = make_survey()
+    answers = [
+        Answer("a", "A1", 3, "rated", None, comment="fine"),
+        rated("b", "A1", 3, None),  # A1: rwg 1
+        rated("a", "A2", 1, None),
+        Answer("b", "A2", 5, "rated", None, comment="why so low?"),  # A2: variance 8 -> rwg 0
+    ]
+    result = score_assessment(survey, answers)
+    assert [i.id for i in element_statements(result, "e1")] == ["A2", "A1"]
+    assert [c.indicator for c in element_comments(result, "e1")] == ["A2", "A1"]
+    assert element_statements(result, "e2")[0].id == "B1"  # nothing flagged: survey order
+
+
+def test_compare_reports_side_by_side():
+    from kamtui.core.healthcheck import compare_reports
+
+    survey = make_survey()
+    north = score_assessment(
+        survey, [rated("a", "A1", 4, None), rated("a", "B1", 2, None)], meta={"assessment": 7, "title": "North"}
+    )
+    south = score_assessment(survey, [rated("b", "A1", 1, None)], meta={"assessment": 3, "title": "South"})
+    comparison = compare_reports([north, south])
+    data = comparison.to_json()
+    assert [(a["id"], a["title"], a["overall"]) for a in data["assessments"]] == [(7, "North", 3.0), (3, "South", 1.0)]
+    assert [(e["id"], e["scores"], e["levels"]) for e in data["elements"]] == [
+        ("e1", [4.0, 1.0], [4, 1]),
+        ("e2", [2.0, None], [2, None]),
+    ]
+    # e1: North 4 - South 1 = 3; e2 is scored in one assessment only: no difference
+    assert data["differences"] == [{"element": "e1", "name": "E1", "high": 7, "low": 3, "difference": 3.0}]
+
+
+def test_actions_beside_the_trend():
+    from kamtui.core.healthcheck import Action, actions_beside_trend
+
+    survey = make_survey()
+    earlier = score_assessment(survey, [rated("a", "A1", 2, None), rated("a", "B1", 3, None)])
+    now = score_assessment(survey, [rated("a", "A1", 3, None), rated("a", "B1", 3, None)], earlier=earlier)
+
+    def action(ident, element, status):
+        return Action(ident, 1, element, f"do {element}", "Ann", "2026-03-31", status, None, "t", "t")
+
+    rows = actions_beside_trend(now, [action(2, "e2", "open"), action(1, "e1", "done")])
+    assert [(r.action.id, r.name, r.earlier_score, r.score, r.delta) for r in rows] == [
+        (1, "E1", 2.0, 3.0, 1.0),  # survey order, then id
+        (2, "E2", 3.0, 3.0, 0.0),
+    ]
+
+
+def test_next_prescription():
+    from kamtui.core.healthcheck import next_prescription
+
+    element = make_survey().elements[0]
+    assert next_prescription(element, 2) == "e1 2->3"
+    assert next_prescription(element, None) == "e1 1->2"  # not scored yet: from level 1
+    assert next_prescription(element, 5) is None

@@ -15,24 +15,33 @@ from kamtui.core.selection import score
 NAN = math.nan
 
 
-def slow_reference(v, w, top_k, samples, seed, kappa=200.0):
-    """The protocol of kamtui.core.robustness, one sample and one account at a time."""
+def slow_reference(v, w, top_k, samples, seed, kappa=200.0, columns=None):
+    """The protocol of kamtui.core.robustness, one sample and one account at a time.
+
+    ``columns``: the ranked criteria (step 5); the draws outside them are set to 0 and each sample's
+    draws renormalised to sum 1.
+    """
     w = np.asarray(w, dtype=float)
     w = w / w.sum()
+    cols = np.ones(w.size, dtype=bool) if columns is None else np.asarray(columns)
     rng = np.random.default_rng(seed)
     draws = rng.dirichlet(kappa * w[w > 0], size=samples)
     full = np.zeros((samples, w.size))
     full[:, w > 0] = draws
+    if not cols.all():
+        full[:, ~cols] = 0.0
+        total = full.sum(axis=1, keepdims=True)
+        full = np.divide(full, total, out=np.zeros_like(full), where=total > 0)
     n = v.shape[0]
     present = ~np.isnan(v)
-    has_overall = [bool(present[i, w > 0].any()) for i in range(n)]
+    has_overall = [bool(present[i, (w > 0) & cols].any()) for i in range(n)]
     ranks = np.zeros((samples, n))
     for s in range(samples):
         ws = full[s].astype(np.float32)
         scores = []
         for i in range(n):
             num = np.float32(np.where(present[i], v[i], 0.0).astype(np.float32) @ ws)
-            if present[i].all():
+            if present[i, cols].all():
                 scores.append(num)
             else:
                 den = np.float32(present[i].astype(np.float32) @ ws)
@@ -100,8 +109,60 @@ def test_without_a_seed_the_drawn_seed_reproduces_the_run():
     np.testing.assert_array_equal(again.p_top_k, run.p_top_k)
 
 
-def test_huge_concentration_reproduces_the_plain_ranking():
-    criteria = load_criteria("kam-default")
+@pytest.mark.parametrize("case", range(8))
+def test_vectorised_equals_the_slow_loop_on_a_subset_of_ranked_columns(case):
+    rng = np.random.default_rng(300 + case)
+    n, m = int(rng.integers(1, 30)), int(rng.integers(2, 7))
+    v, w = random_instance(rng, n, m, missing=0.25 if case % 2 else 0.0)
+    columns = rng.random(m) < 0.5
+    columns[int(rng.integers(0, m))] = True
+    samples, top_k = int(rng.integers(1, 80)), int(rng.integers(1, n + 1))
+    result = robustness(v, w, top_k, samples, seed=case, columns=columns)
+    p_top, low, high = slow_reference(v, w, top_k, samples, seed=case, columns=columns)
+    np.testing.assert_allclose(result.p_top_k, p_top, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(result.rank_p5, low)
+    np.testing.assert_array_equal(result.rank_p95, high)
+
+
+def test_all_columns_ranked_is_the_plain_run():
+    rng = np.random.default_rng(12)
+    v, w = random_instance(rng, 25, 5, missing=0.2)
+    plain = robustness(v, w, 4, 60, seed=7)
+    every = robustness(v, w, 4, 60, seed=7, columns=np.ones(5, dtype=bool))
+    np.testing.assert_array_equal(every.p_top_k, plain.p_top_k)
+    np.testing.assert_array_equal(every.rank_p5, plain.rank_p5)
+    np.testing.assert_array_equal(every.rank_p95, plain.rank_p95)
+
+
+def test_ranking_by_a_group_by_hand():
+    # columns 0-1 are attractiveness (ranked), column 2 strength; equal weights
+    v = np.array(
+        [
+            [1.0, 1.0, 0.0],  # attractiveness 1 whatever the weights: rank 1
+            [0.0, 0.0, 1.0],  # attractiveness 0, although the best on strength: rank 3
+            [0.5, 0.5, 1.0],  # .5: rank 2
+            [NAN, NAN, 1.0],  # no attractiveness score: takes no part
+        ]
+    )
+    w = np.array([1.0, 1.0, 1.0])
+    columns = np.array([True, True, False])
+    run = robustness(v, w, top_k=2, samples=300, seed=2, columns=columns)
+    np.testing.assert_array_equal(run.p_top_k, [1.0, 0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(run.rank_p5[:3], [1, 3, 2])
+    np.testing.assert_array_equal(run.rank_p95[:3], [1, 3, 2])
+    assert math.isnan(run.rank_p5[3]) and math.isnan(run.rank_p95[3])
+    # ranked by the overall mean instead, account 3 (strength 1 alone, renormalised: 1) leads in every
+    # sample, and account 2 (.5, .5, 1: about .67) comes second
+    overall = robustness(v, w, top_k=1, samples=300, seed=2)
+    np.testing.assert_array_equal(overall.p_top_k, [0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(overall.rank_p5[[2, 3]], [2, 1])
+    with pytest.raises(InvalidValueError, match="the ranked columns must be 3 true/false values"):
+        robustness(v, w, 2, 10, seed=1, columns=np.array([1, 1, 0]))
+
+
+@pytest.mark.parametrize("set_id", ["kam-default", "kam-default-v1"])
+def test_huge_concentration_reproduces_the_plain_ranking(set_id):
+    criteria = load_criteria(set_id)
     rng = np.random.default_rng(9)
     n = 40
     values = np.column_stack(
@@ -113,10 +174,10 @@ def test_huge_concentration_reproduces_the_plain_ranking():
     values[rng.random(values.shape) < 0.15] = NAN
     values[5] = NAN  # no overall
     s = score(values, criteria)
-    run = robustness(s.normalised, s.weights, 8, 50, seed=1, kappa=1e12)
+    run = robustness(s.normalised, s.weights, 8, 50, seed=1, kappa=1e12, columns=criteria.rank_columns)
     in_top = (s.rank <= 8).astype(float)
     np.testing.assert_array_equal(run.p_top_k, in_top)
-    scored = ~np.isnan(s.overall)
+    scored = ~np.isnan(s.ranked)
     np.testing.assert_array_equal(run.rank_p5[scored], s.rank[scored])
     np.testing.assert_array_equal(run.rank_p95[scored], s.rank[scored])
     assert math.isnan(run.rank_p5[5]) and math.isnan(run.rank_p95[5]) and run.p_top_k[5] == 0.0
@@ -140,6 +201,29 @@ def test_hand_case_dominance_ties_and_missing_accounts():
     np.testing.assert_array_equal(run.rank_p95[scored], [1, 4, 2, 2, 4])
     np.testing.assert_array_equal(run.p_top_k, [1.0, 0.0, 1.0, 1.0, 0.0, 0.0])
     assert math.isnan(run.rank_p5[4]) and math.isnan(run.rank_p95[4])
+
+
+def test_only_eligible_accounts_take_part_so_p_top_k_agrees_with_the_pick():
+    v = np.array(
+        [
+            [1.0, 1.0],  # 1 under any weights, but not eligible (say 25 % coverage): never in the top K
+            [0.8, 0.8],
+            [0.6, 0.6],
+            [0.1, 0.1],
+        ]
+    )
+    w = np.array([1.0, 1.0])
+    eligible = np.array([False, True, True, True])
+    run = robustness(v, w, top_k=2, samples=300, seed=8, eligible=eligible)
+    np.testing.assert_array_equal(run.p_top_k, [0.0, 1.0, 1.0, 0.0])
+    assert math.isnan(run.rank_p5[0]) and math.isnan(run.rank_p95[0])
+    np.testing.assert_array_equal(run.rank_p5[1:], [1, 2, 3])  # ranks among the eligible
+    # the same as running on the eligible accounts alone
+    alone = robustness(v[1:], w, top_k=2, samples=300, seed=8)
+    np.testing.assert_array_equal(run.p_top_k[1:], alone.p_top_k)
+    np.testing.assert_array_equal(run.rank_p95[1:], alone.rank_p95)
+    with pytest.raises(InvalidValueError, match="eligible must be 4 true/false values"):
+        robustness(v, w, top_k=2, samples=10, seed=8, eligible=np.array([1, 1, 1, 1]))
 
 
 def test_a_coin_flip_between_two_mirror_accounts():

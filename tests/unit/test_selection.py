@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -10,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import rankdata
 
+from kamtui.core.capacity import select
 from kamtui.core.criteria import CriteriaSet, Criterion, load_criteria
 from kamtui.core.errors import InvalidValueError
 from kamtui.core.selection import Ranker, normalise, rank_only, score
@@ -114,6 +116,19 @@ def test_hand_worked_example_without_missing_values_uses_the_folded_product():
     assert rank.tolist() == [1, 3, 2]
 
 
+def test_an_account_without_any_value_in_a_weighted_group_is_flagged():
+    values = np.vstack([VALUES, [[NAN, NAN, 9.0, 30.0]]])  # "golf": strength values only
+    s = score(values, HAND, names=[*NAMES, "golf"])
+    # golf: overall from fit and share alone (30 is the constant 0.5), coverage 40 % (also low)
+    assert math.isnan(s.attractiveness[7]) and s.quadrant[7] is None and not math.isnan(s.overall[7])
+    assert s.missing_group.tolist() == [False] * 7 + [True]  # foxtrot (nothing at all) has no overall
+    assert s.eligible.tolist() == [True, True, True, True, True, False, True, False]
+    # a group that carries no weight is no group to miss
+    no_strength = score(values, HAND, np.array([40.0, 20.0, 0.0, 0.0]), names=[*NAMES, "golf"])
+    # (and golf, with only the unweighted strength criteria, has no overall at all: not flagged)
+    assert no_strength.missing_group.tolist() == [False] * 8 and math.isnan(no_strength.overall[7])
+
+
 def test_custom_points_and_thresholds():
     points = np.array([0.0, 0.0, 1.0, 1.0])  # strength only
     s = score(VALUES, HAND, points=points, names=NAMES)
@@ -185,8 +200,9 @@ def test_ill_conditioned_numbers_keep_their_precision():
     )
 
 
-def test_ranker_reranks_under_new_weights_like_rank_only():
-    criteria = load_criteria("kam-default")
+@pytest.mark.parametrize("set_id", ["kam-default", "kam-default-v1"])
+def test_ranker_reranks_under_new_weights_like_rank_only(set_id):
+    criteria = load_criteria(set_id)
     values = _random_values(criteria, np.random.default_rng(3), 40, missing=0.0)
     ranker = Ranker(values, criteria)
     for seed in range(5):
@@ -247,7 +263,7 @@ def _reference(
     v = np.empty_like(values)
     for j, c in enumerate(criteria.criteria):
         x = values[:, j]
-        if c.kind == "rating":
+        if c.kind == "rating" or c.scale is not None:  # a rating, or a number on a fixed scale
             col = (x - c.scale[0]) / (c.scale[1] - c.scale[0])
         else:
             t = np.log1p(x) if c.transform == "log" else x
@@ -264,15 +280,20 @@ def _reference(
     den = (mask * w).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = np.where(den > 0, 10 * np.where(mask, v * w, 0).sum(axis=1) / den, NAN)
-    rank = np.full(len(values), int((den > 0).sum()) + 1)
-    rank[den > 0] = rankdata(-np.round(overall[den > 0], 9), method="min")
+    # the ranked score r: overall, or the attractiveness group's weighted mean (rank_by)
+    wr = w * np.array([criteria.rank_by == "overall" or c.group == "attractiveness" for c in criteria])
+    den_r = (mask * wr).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(den_r > 0, 10 * np.where(mask, v * wr, 0).sum(axis=1) / den_r, NAN)
+    rank = np.full(len(values), int((den_r > 0).sum()) + 1)
+    rank[den_r > 0] = rankdata(-np.round(r[den_r > 0], 9), method="min")
     return overall, rank
 
 
 def _random_values(criteria: CriteriaSet, rng: np.random.Generator, n: int, missing: float) -> np.ndarray:
     cols = []
     for c in criteria.criteria:
-        if c.kind == "rating":
+        if c.scale is not None:  # ratings and numbers on a fixed scale: values on the scale
             cols.append(rng.integers(int(c.scale[0]), int(c.scale[1]) + 1, n).astype(float))
         else:
             cols.append(rng.integers(0, 5_000_000, n).astype(float))
@@ -281,9 +302,10 @@ def _random_values(criteria: CriteriaSet, rng: np.random.Generator, n: int, miss
     return values
 
 
+@pytest.mark.parametrize("set_id", ["kam-default", "kam-default-v1"])
 @pytest.mark.parametrize("missing", [0.0, 0.2, 0.6])
-def test_matches_a_straightforward_implementation(missing):
-    criteria = load_criteria("kam-default")
+def test_matches_a_straightforward_implementation(missing, set_id):
+    criteria = load_criteria(set_id)
     rng = np.random.default_rng(11)
     for _ in range(60):
         n = int(rng.integers(1, 60))
@@ -422,3 +444,154 @@ def test_huge_finite_values_whose_range_overflows_are_still_scored():
     np.testing.assert_allclose(s.overall, expected, rtol=0, atol=1e-12)
     np.testing.assert_allclose(Ranker(values, crit).rank()[0], expected, rtol=0, atol=1e-12)
     assert s.rank.tolist() == [2, 3, 1]
+
+
+# --- a number on a fixed scale (README, "Criteria files") ----------------------------------------
+
+# fit: rating 1-10, attractiveness, 3 points; sow: number on the fixed scale 0-100, strength, 1 point.
+FIXED = CriteriaSet(
+    id="fixed",
+    title="Fixed scale",
+    criteria=(
+        Criterion(id="fit", name="Fit", group="attractiveness", kind="rating", weight=3),
+        Criterion(
+            id="sow",
+            name="Share of wallet",
+            group="strength",
+            kind="number",
+            weight=1,
+            unit="%",
+            scale=(0, 100),
+        ),
+    ),
+)
+
+
+def test_a_fixed_scale_number_is_normalised_on_its_scale_not_min_max():
+    values = np.array([[10.0, 25.0], [1.0, 75.0], [5.5, 50.0]])
+    # fit (x - 1) / 9: 1, 0, .5; sow (x - 0) / 100: .25, .75, .5 (min-max would give 0, 1, .5)
+    np.testing.assert_allclose(normalise(values, FIXED), [[1.0, 0.25], [0.0, 0.75], [0.5, 0.5]], atol=1e-15)
+    s = score(values, FIXED, names=["A", "B", "C"])
+    # overall = 10 (.75 v_fit + .25 v_sow): A 10 (.75 + .0625) = 8.125, B 10 (.1875) = 1.875, C 5
+    np.testing.assert_allclose(s.overall, [8.125, 1.875, 5.0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(s.strength, [2.5, 7.5, 5.0], rtol=0, atol=1e-12)
+    assert s.quadrant == ["Star", "Status", "Strategic"]
+    # the folded fast path and the prepared ranker agree
+    np.testing.assert_allclose(rank_only(values, FIXED)[0], [8.125, 1.875, 5.0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(Ranker(values, FIXED).rank()[0], [8.125, 1.875, 5.0], rtol=0, atol=1e-12)
+
+
+def test_a_fixed_scale_does_not_move_when_the_candidate_list_changes():
+    alone = normalise(np.array([[10.0, 25.0]]), FIXED)
+    # one candidate: a min-max column would be constant (0.5); the fixed scale keeps 25 % at .25
+    np.testing.assert_allclose(alone, [[1.0, 0.25]], atol=1e-15)
+    both = normalise(np.array([[10.0, 25.0], [1.0, 30.0]]), FIXED)
+    assert both[0, 1] == alone[0, 1] == 0.25
+    # strength of the 25 % account is 2.5 whoever else is on the list: its quadrant does not move
+    assert score(np.array([[10.0, 25.0]]), FIXED).quadrant == ["Star"]
+    assert score(np.array([[10.0, 25.0], [1.0, 99.0], [2.0, 1.0]]), FIXED).quadrant[0] == "Star"
+
+
+def test_a_fixed_scale_cost_number_is_inverted():
+    cost = dataclasses.replace(
+        FIXED, criteria=(FIXED.criteria[0], dataclasses.replace(FIXED.criteria[1], direction="cost"))
+    )
+    np.testing.assert_allclose(normalise(np.array([[1.0, 25.0]]), cost), [[0.0, 0.75]], atol=1e-15)
+
+
+def test_a_value_outside_the_fixed_scale_is_refused_like_a_rating():
+    share = FIXED.criteria[1]
+    assert share.check_value(100) is None and share.check_value(0) is None and share.check_value(12.5) is None
+    assert share.check_value(100.5) == "100.5 is outside the scale 0 to 100 of 'Share of wallet'"
+    assert share.check_value(-1) == "-1 is outside the scale 0 to 100 of 'Share of wallet'"
+    assert FIXED.criteria[0].check_value(11) == "11 is outside the rating scale 1 to 10 of 'Fit'"
+
+
+# --- rank_by = "attractiveness" (README, "Criteria files") ---------------------------------------
+
+HAND_A = dataclasses.replace(HAND, rank_by="attractiveness")
+NAMES_8 = [*NAMES, "golf"]
+VALUES_8 = np.vstack([VALUES, [NAN, NAN, 10.0, 30.0]])  # golf: strength only (coverage .4)
+
+
+def test_rank_by_attractiveness_ranks_ties_and_order_by_hand():
+    s = score(VALUES_8, HAND_A, names=NAMES_8)
+    # overall and group scores are the same as when ranking by overall (hand-worked example above);
+    # golf: 10 (.3 * 1 + .1 * .5) / .4 = 8.75, no attractiveness
+    np.testing.assert_allclose(s.overall, [9.5, 3.5, 6.0, 1.0, 5.0, NAN, 5.0, 8.75], rtol=0, atol=1e-12)
+    attractiveness = [10.0, 10 / 3, 5.0, 0.0, 7.5, NAN, 5.0, NAN]
+    np.testing.assert_allclose(s.attractiveness, attractiveness, rtol=0, atol=1e-12)
+    # rank = rankdata(-attractiveness, "min"): Atlas 10 -> 1, Echo 7.5 -> 2, Corvid and eagle 5 -> 3,
+    # bravo 3.33 -> 5, delta 0 -> 6; foxtrot and golf have no attractiveness and share the last rank 7
+    assert s.rank.tolist() == [1, 5, 3, 6, 2, 7, 3, 7]
+    scored = ~np.isnan(s.attractiveness)
+    np.testing.assert_array_equal(s.rank[scored], rankdata(-s.attractiveness[scored], method="min"))
+    assert s.attractiveness[2] == s.attractiveness[6]  # the tie is exact
+    # ties listed by name: Corvid before eagle, foxtrot before golf
+    assert [NAMES_8[i] for i in s.order] == [
+        "Atlas",
+        "Echo",
+        "Corvid",
+        "eagle",
+        "bravo",
+        "delta",
+        "foxtrot",
+        "golf",
+    ]
+    assert s.rank_by == "attractiveness"
+    np.testing.assert_array_equal(s.ranked, s.attractiveness)
+    # ranking by overall instead: golf (8.75) would be second
+    by_overall = score(VALUES_8, HAND, names=NAMES_8)
+    assert by_overall.rank.tolist() == [1, 6, 3, 7, 4, 8, 4, 2]
+    np.testing.assert_array_equal(by_overall.ranked, by_overall.overall)
+
+
+def test_rank_by_attractiveness_in_the_fast_paths():
+    overall, rank = rank_only(VALUES_8, HAND_A)
+    np.testing.assert_allclose(overall, [9.5, 3.5, 6.0, 1.0, 5.0, NAN, 5.0, 8.75], rtol=0, atol=1e-12)
+    assert rank.tolist() == [1, 5, 3, 6, 2, 7, 3, 7]
+    assert Ranker(VALUES_8, HAND_A).rank()[1].tolist() == [1, 5, 3, 6, 2, 7, 3, 7]
+    complete = VALUES[[0, 1, 6]]  # Atlas, bravo, eagle: attractiveness 10, 0, 10/6 (folded product)
+    assert rank_only(complete, HAND_A)[1].tolist() == [1, 3, 2]
+    assert Ranker(complete, HAND_A).rank()[1].tolist() == [1, 3, 2]
+    # strength-only points: nobody has an attractiveness score, so everybody shares rank 1
+    points = np.array([0.0, 0.0, 1.0, 1.0])
+    assert rank_only(complete, HAND_A, points)[1].tolist() == [1, 1, 1]
+    assert Ranker(complete, HAND_A).rank(points)[1].tolist() == [1, 1, 1]
+    assert score(complete, HAND_A, points=points).rank.tolist() == [1, 1, 1]
+    # new weights re-rank by the new attractiveness: revenue only -> Atlas 10, bravo 5, eagle 5
+    revenue = np.array([1.0, 0.0, 0.0, 0.0])
+    assert Ranker(complete, HAND_A).rank(revenue)[1].tolist() == [1, 2, 2]
+
+
+def test_the_pick_without_capacity_follows_rank_by():
+    s = score(VALUES_8, HAND_A, names=NAMES_8)
+    # eligible: coverage >= 50 % -> not foxtrot (0) nor golf (.4); best 3 by attractiveness rank
+    pick = select(s, NAMES_8, top_k=3)
+    assert [NAMES_8[i] for i in np.flatnonzero(pick.selected)] == ["Atlas", "Corvid", "Echo"]
+    assert pick.total_score == 9.5 + 6.0 + 5.0  # still reported as the summed overall
+    # by overall the pick is Atlas 9.5, Corvid 6, then the Echo / eagle tie goes to eagle by name
+    by_overall = select(score(VALUES_8, HAND, names=NAMES_8), NAMES_8, top_k=3)
+    assert [NAMES_8[i] for i in np.flatnonzero(by_overall.selected)] == ["Atlas", "Corvid", "eagle"]
+    # K = 2: Atlas and Echo (attractiveness 10 and 7.5), where overall picks Atlas and Corvid
+    two = select(s, NAMES_8, top_k=2)
+    assert [NAMES_8[i] for i in np.flatnonzero(two.selected)] == ["Atlas", "Echo"]
+
+
+def test_the_capacity_pick_keeps_maximising_the_summed_overall():
+    s = score(VALUES_8, HAND_A, names=NAMES_8)
+    effort = np.full(8, 0.5)
+    pick = select(s, NAMES_8, top_k=2, effort=effort, capacity=10.0)
+    # milp maximises overall: Atlas 9.5 + Corvid 6 (not Atlas + Echo, the best two by attractiveness)
+    assert [NAMES_8[i] for i in np.flatnonzero(pick.selected)] == ["Atlas", "Corvid"]
+    assert pick.total_score == pytest.approx(15.5, abs=1e-9)
+    # equal overall (Echo and eagle, 5 each) goes to the better ranking order: Echo (attractiveness 7.5)
+    three = select(s, NAMES_8, top_k=3, effort=effort, capacity=10.0)
+    assert [NAMES_8[i] for i in np.flatnonzero(three.selected)] == ["Atlas", "Corvid", "Echo"]
+
+
+def test_weights_whose_sum_overflows_are_refused_with_the_limit():
+    with pytest.raises(InvalidValueError, match=r"the weights add up to more than 1\.798e\+308"):
+        score(VALUES, HAND, points=np.array([1e308, 1e308, 1.0, 1.0]))
+    with pytest.raises(InvalidValueError, match=r"the weights add up to more than 1\.798e\+308"):
+        rank_only(VALUES, HAND, np.array([1e308, 1e308, 1.0, 1.0]))

@@ -22,9 +22,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import ScatterChart
 
 from kamtui.core.criteria import load_criteria
+from kamtui.core.ranking import Params, RankedAccount, Ranking
 from kamtui.excel import common as xl
 from kamtui.excel import selection_workbook as sw
-from kamtui.ranking import Params, RankedAccount, Ranking, rank_accounts
+from kamtui.service.ranking import rank as rank_accounts
 from kamtui.store.accounts import Matrix
 
 TOLERANCE = 1e-9
@@ -35,8 +36,11 @@ DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def make_matrix(n: int = 24, seed: int = 3, names: list[str] | None = None) -> Matrix:
-    """Accounts on kam-default with ~10% missing values, one account with no value at all."""
-    criteria = load_criteria("kam-default")
+    """Accounts on kam-default-v1 with ~10% missing values, one account with no value at all.
+
+    (Version 1 of kam-default ranks by overall, which the What-if sheet's formulas follow.)
+    """
+    criteria = load_criteria("kam-default-v1")
     rng = np.random.default_rng(seed)
     m = len(criteria.ids)
     values = np.empty((n, m))
@@ -59,7 +63,7 @@ def make_matrix(n: int = 24, seed: int = 3, names: list[str] | None = None) -> M
 
 
 def engine(matrix: Matrix, points: dict[str, float] | None = None, **params) -> Ranking:
-    criteria = load_criteria("kam-default")
+    criteria = load_criteria("kam-default-v1")
     points = points or {c.id: c.weight for c in criteria.criteria}
     params = {"samples": 200, "top_k": 6, **params}
     no_store: Any = None  # with points and a matrix given, the engine reads no database
@@ -314,7 +318,7 @@ def test_about_sheet(wb, ranking):
     assert facts["Selection run"] == 7
     assert facts["Run saved at (UTC)"] == dt.datetime(2026, 3, 4, 5, 6, 7)
     assert facts["Workbook exported at (UTC)"] == dt.datetime(2026, 3, 4, 6, 0)
-    assert facts["Criteria set"] == "kam-default"
+    assert facts["Criteria set"] == "kam-default-v1"
     assert facts["K (key accounts wanted)"] == 6
     assert facts["Capacity (FTE)"] == "none"
     assert facts["Robustness samples"] == 200

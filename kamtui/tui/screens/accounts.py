@@ -12,17 +12,17 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
+from kamtui.core.accounts import AccountRecord
 from kamtui.core.criteria import CriteriaSet, Criterion
-from kamtui.core.errors import InvalidValueError
-from kamtui.store.accounts import AccountRecord
+from kamtui.core.errors import InvalidValueError, KamError
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.format import DASH, clip
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.screens.selection_dialogs import ValueModal
-from kamtui.tui.screens.selection_state import session_for
 
 FIXED = ("account", "owner", "effort", "coverage")
 MISSING = "missing"
+ATTRIBUTE = "attribute:"  # column key prefix of a kept attribute (criterion ids hold no colon)
 
 
 def coverage_of(record: AccountRecord, criteria: CriteriaSet, points: dict[str, float]) -> float:
@@ -39,23 +39,16 @@ def value_text(value: float | None, criterion: Criterion) -> Text:
     return Text(f"{shown} {clip(label, 6)}" if label else shown, justify="right")
 
 
-def parse_effort(text: str) -> float | None:
-    cleaned = text.strip().replace(",", ".")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise InvalidValueError(f"effort is a number of FTE >= 0, not '{text.strip()}'") from None
-    if not (0 <= value < float("inf")):
-        raise InvalidValueError(f"effort is a number of FTE >= 0, not '{text.strip()}'")
-    return value
-
-
 def parse_name(text: str) -> str:
-    name = text.strip()
+    """A new account name as typed: the name rule of the store (kamtui.core.names), checked as you type."""
+    from kamtui.core.names import name_problem, normalise
+
+    name = normalise(text)
     if not name:
         raise InvalidValueError("an account needs a name")
+    problem = name_problem(name, "an account name")
+    if problem:
+        raise InvalidValueError(problem)
     return name
 
 
@@ -66,10 +59,15 @@ The candidate accounts, one row each, by the criteria of the active set, plus th
 effort the account needs (FTE) and its coverage (share of the weight for which it has a value; below
 50% it is never selected automatically). Missing values are marked "missing".
 
-Enter (or e) edits the highlighted cell: a value is checked against its criterion (a rating must lie on
-its scale, a log-transformed number must be >= 0) and refused with the reason, the old value kept; an
-empty value clears it. Every edit is saved at once. n adds an account, r renames, d removes (after a
-confirmation), i imports a CSV or XLSX file (a preview first, or the list of its problems).
+Enter (or e) edits the highlighted cell: the value opens at full precision (Enter without an edit
+keeps it); a value is checked against its criterion (a rating must lie on its scale, a log-transformed
+number must be >= 0) and refused with the reason, the dialog staying open and the old value kept. An
+empty value clears a stored one after a confirmation (a key lost in a burst never clears a cell). Every
+edit is saved at once. n adds an account, r renames (a refused name keeps the dialog open), d removes
+(after a confirmation), i imports a CSV or XLSX file: how each column is read (with a mapping step when a
+column was guessed), a preview of what changes, or the list of its problems. Columns after the criteria
+are attributes kept from imported files (read-only here). The account name stays in view when you move
+right.
 """
     PALETTE = (
         ("Edit cell", "Edit the highlighted value (Enter or e)", "edit"),
@@ -95,13 +93,15 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         self.criteria: CriteriaSet | None = None
         self.points: dict[str, float] = {}
         self.records: dict[str, AccountRecord] = {}
+        self.attribute_names: list[str] = []
+        self.attributes: dict[str, dict[str, str]] = {}
         self._want: tuple[str | None, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="accounts-body"):
             yield Static("", id="accounts-title", classes="section-title")
-            yield DataTable(id="accounts", cursor_type="cell", zebra_stripes=True)
+            yield DataTable(id="accounts", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
             yield Static("", id="accounts-empty")
         yield Footer()
 
@@ -125,16 +125,18 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
 
     @work(thread=True, exclusive=True, group="accounts-load", exit_on_error=False)
     def load(self) -> None:
-        from kamtui.ranking import effective_points, resolve_criteria
-        from kamtui.store.accounts import list_accounts
+        from kamtui.service import accounts as service
+        from kamtui.service.criteria import resolve_criteria
+        from kamtui.service.weights import effective_points
 
         app = self.kam
         try:
             with reported(app), app.thread_store() as store:
                 criteria = resolve_criteria(store, None)
                 points = effective_points(store, criteria)
-                records = list_accounts(store)
-                app.call_from_thread(self.show_accounts, criteria, points, records)
+                records = service.records(store)
+                attributes = (service.attribute_names(store), service.attributes(store))
+                app.call_from_thread(self.show_accounts, criteria, points, records, attributes)
         finally:
             call_ui(app, self._loaded)
 
@@ -142,11 +144,16 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         self.query_one("#accounts", DataTable).loading = False
 
     def show_accounts(
-        self, criteria: CriteriaSet, points: dict[str, float], records: list[AccountRecord]
+        self,
+        criteria: CriteriaSet,
+        points: dict[str, float],
+        records: list[AccountRecord],
+        attributes: tuple[list[str], dict[str, dict[str, str]]] = ([], {}),
     ) -> None:
         self.criteria = criteria
         self.points = points
         self.records = {r.name: r for r in records}
+        self.attribute_names, self.attributes = attributes
         self.set_header("Accounts", criteria.title)
         table = self.query_one("#accounts", DataTable)
         table.clear(columns=True)
@@ -157,6 +164,8 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         for c in criteria.criteria:
             unit = f" ({c.unit})" if c.unit else ""
             table.add_column(clip(c.name, 14 - len(unit)) + unit, key=c.id)
+        for name in self.attribute_names:
+            table.add_column(clip(name, 14), key=ATTRIBUTE + name)
         for record in records:
             table.add_row(*self._cells(record), key=record.name)
         missing = sum(1 for r in records for c in criteria.ids if c not in r.values)
@@ -187,6 +196,8 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
             Text(f"{cover:.0%}", justify="right", style="bold" if cover < 0.5 else ""),
         ]
         cells += [value_text(record.values.get(c.id), c) for c in self.criteria.criteria]
+        held = self.attributes.get(record.name, {})
+        cells += [clip(held.get(name) or DASH, 20) for name in self.attribute_names]
         return cells
 
     # -- the cell under the cursor -------------------------------------------------------------------
@@ -221,18 +232,17 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
 
     def _refresh_row(self, name: str) -> None:
         """Re-read one account after an edit and redraw its row in place."""
-        from kamtui.store.accounts import get_account
+        from kamtui.service.accounts import get
 
-        record = get_account(self.kam.store, name)
+        record = get(self.kam.store, name)
         self.records[name] = record
         table = self.query_one("#accounts", DataTable)
         for key, cell in zip(self._column_keys(), self._cells(record), strict=True):
             table.update_cell(name, key, cell)
-        session_for(self.app).generation += 1
 
     def _column_keys(self) -> list[str]:
         assert self.criteria is not None
-        return [*FIXED, *self.criteria.ids]
+        return [*FIXED, *self.criteria.ids, *(ATTRIBUTE + name for name in self.attribute_names)]
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -242,11 +252,12 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         self.action_edit()
 
     def action_edit(self) -> None:
-        from kamtui.store.accounts import set_field, set_value
+        from kamtui.service.accounts import format_number, parse_cell, set_cell
 
         record = self._need_account()
         column = self.current_column()
-        if record is None or column is None or self.criteria is None:
+        criteria = self.criteria
+        if record is None or column is None or criteria is None:
             return
         if column == "account":
             self.action_rename()
@@ -254,100 +265,96 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         if column == "coverage":
             self.notify("Coverage follows from the values and the weights; edit a value instead.")
             return
+        if column.startswith(ATTRIBUTE):
+            self.notify("Attributes are kept from imported files: import the file again to change them.")
+            return
         name = record.name
         if column == "owner":
-            title, prompt, initial = (
-                f"Owner of {name}",
-                "The KAM who owns the account (empty: none):",
-                record.owner or "",
-            )
-
-            def check(text: str) -> str | None:
-                return text.strip() or None
-
-            def commit(value) -> None:
-                set_field(self.kam.store, name, "owner", value)
-
+            title, prompt = f"Owner of {name}", "The KAM who owns the account (empty: none):"
+            initial = record.owner or ""
         elif column == "effort":
             title, prompt = f"Effort of {name}", "KAM effort the account needs, in FTE (empty: unknown):"
-            initial = "" if record.effort is None else f"{record.effort:g}"
-            check = parse_effort
-
-            def commit(value) -> None:
-                set_field(self.kam.store, name, "effort", value)
-
+            initial = "" if record.effort is None else format_number(record.effort)
         else:
-            from kamtui.imports import criterion_expectation, parse_value
+            from kamtui.core.imports import criterion_expectation
 
-            criterion = self.criteria.by_id[column]
+            criterion = criteria.by_id[column]
             current = record.values.get(column)
             title = f"{criterion.name} of {name}"
             prompt = f"Expected {criterion_expectation(criterion, False)} (empty: missing)."
             if criterion.labels and criterion.scale:
                 lo = int(criterion.scale[0])
                 prompt += " " + ", ".join(f"{lo + k} {label}" for k, label in enumerate(criterion.labels))
-            initial = "" if current is None else f"{current:g}"
+            initial = "" if current is None else format_number(current)
 
-            def check(text: str) -> float | None:
-                return parse_value(text, criterion)
+        def check(text: str) -> str:
+            parse_cell(criteria, column, text)  # the rule of `accounts set`: refused here with its reason
+            return text
 
-            def commit(value) -> None:
-                set_value(self.kam.store, name, column, value)
+        def save(text: str) -> object:
+            return set_cell(self.kam.store, criteria, name, column, text)
+
+        clears = f"Clear the {title.split(' of ')[0].lower()} of {name} ({initial})?" if initial else None
 
         @guarded
         def done(screen: AccountsScreen, result) -> None:
-            if result is _CANCEL:
-                return
-            commit(result)
-            screen._refresh_row(name)
+            if result is not _CANCEL:
+                screen._refresh_row(name)
 
         self.app.push_screen(
             _EditModal(
-                title, prompt, initial, check, "Enter saves (empty: missing) · Esc keeps the old value"
+                title,
+                prompt,
+                initial,
+                check,
+                "Enter saves (empty: missing, after a confirmation) · Esc keeps the old value",
+                apply=save,
+                clears=clears,
             ),
             lambda result: done(self, result),
         )
 
     def action_add(self) -> None:
+        from kamtui.service.accounts import add
+
         @guarded
         def done(screen: AccountsScreen, name: str | None) -> None:
-            if name:
-                from kamtui.store.accounts import add_account
-
-                add_account(screen.kam.store, name)
-                session_for(screen.app).generation += 1
+            if name is not _CANCEL and name:
                 screen.notify(f"Account '{name}' added: its values are missing until you fill them in.")
                 screen.reload(name)
 
         self.app.push_screen(
-            ValueModal("New account", "Name of the candidate account:", "", parse_name),
+            _EditModal(
+                "New account",
+                "Name of the candidate account:",
+                "",
+                parse_name,
+                apply=lambda text: add(self.kam.store, parse_name(text)),
+            ),
             lambda n: done(self, n),
         )
 
     def action_rename(self) -> None:
+        from kamtui.service.accounts import rename
+
         record = self._need_account()
         if record is None:
             return
         old = record.name
 
+        def apply(text: str) -> str:
+            new = parse_name(text)
+            return new if new == old else rename(self.kam.store, old, new)
+
         @guarded
         def done(screen: AccountsScreen, new: str | None) -> None:
-            if new and new != old:
-                from kamtui.store.accounts import rename_account
-
-                rename_account(screen.kam.store, old, new)
-                session = session_for(screen.app)
-                session.generation += 1
-                limits = session.limits
-                limits.include = tuple(new if n == old else n for n in limits.include)
-                limits.exclude = tuple(new if n == old else n for n in limits.exclude)
-                if session.highlighted == old:
-                    session.highlighted = new
+            if new is not _CANCEL and new and new != old:
+                screen.kam.selection.renamed(old, new)
                 screen.notify(f"'{old}' renamed to '{new}'.")
                 screen.reload(new)
 
         self.app.push_screen(
-            ValueModal(f"Rename {old}", "New name:", old, parse_name), lambda n: done(self, n)
+            _EditModal(f"Rename {old}", "New name:", old, parse_name, apply=apply), lambda n: done(self, n)
         )
 
     def action_remove(self) -> None:
@@ -361,14 +368,10 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         @guarded
         def done(screen: AccountsScreen, confirmed: bool | None) -> None:
             if confirmed:
-                from kamtui.store.accounts import remove_account
+                from kamtui.service.accounts import remove
 
-                remove_account(screen.kam.store, name)
-                session = session_for(screen.app)
-                session.generation += 1
-                limits = session.limits
-                limits.include = tuple(n for n in limits.include if n != name)
-                limits.exclude = tuple(n for n in limits.exclude if n != name)
+                remove(screen.kam.store, name)
+                screen.kam.selection.removed(name)
                 screen.notify(f"Account '{name}' removed.")
                 screen.reload()
 
@@ -391,7 +394,6 @@ confirmation), i imports a CSV or XLSX file (a preview first, or the list of its
         def done(screen: AccountsScreen, result: tuple[int, int] | None) -> None:
             if result is not None:
                 created, updated = result
-                session_for(screen.app).generation += 1
                 screen.notify(f"Imported: {created} new accounts, {updated} updated.")
                 screen.reload()
 
@@ -406,7 +408,60 @@ _CANCEL = _Cancelled()
 
 
 class _EditModal(ValueModal):
-    """A ValueModal whose empty answer (None) means "clear the value"; Escape gives _CANCEL."""
+    """A ValueModal that saves in place: ``apply(text)`` runs on Enter and a refusal (a KamError) is shown
+    with the dialog left open and the typed text kept; an empty text that would clear a stored value
+    (``clears``: the question) asks first, the dialog staying open if the answer is no. Dismisses with
+    what ``apply`` returned, or _CANCEL (Escape)."""
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        initial: str,
+        check,
+        hint: str = "",
+        *,
+        apply,
+        clears: str | None = None,
+    ) -> None:
+        super().__init__(title, prompt, initial, check, hint)
+        self.apply = apply
+        self.clears = clears
+
+    def on_input_submitted(self, event) -> None:
+        event.stop()
+        event.prevent_default()  # ValueModal's own handler (which dismisses at once) must not run too
+        text = event.value
+        try:
+            self.check(text)
+        except KamError as error:
+            self._refused(error)
+            return
+        if not text.strip() and self.clears:
+            from kamtui.tui.screens.confirm import ConfirmModal
+
+            def answered(confirmed: bool | None) -> None:
+                if confirmed:
+                    self._save("")
+                else:
+                    self.query_one("#value-input").focus()
+
+            self.app.push_screen(ConfirmModal("Clear the value?", self.clears, "Clear"), answered)
+            return
+        self._save(text)
+
+    def _save(self, text: str) -> None:
+        try:
+            result = self.apply(text)
+        except KamError as error:
+            self._refused(error)
+            return
+        self.dismiss(result)
+
+    def _refused(self, error: KamError) -> None:
+        from textual.widgets import Static
+
+        self.query_one("#value-error", Static).update(str(error))
 
     def action_cancel(self) -> None:
         self.dismiss(_CANCEL)

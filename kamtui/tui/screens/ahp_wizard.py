@@ -2,10 +2,13 @@
 
 Each pair is a 17-step slider, 9 .. 1 .. 9: left favours the first criterion, right the second. Keys:
 left/right move it, 1-9 say "the first is k times as important as the second", / flips to the reciprocal
-(the second is k times as important), Enter confirms and goes on, Backspace goes back. The CR shown
-while answering is provisional (unanswered pairs count as equal); at the end the weights and the CR are
-shown and Enter applies them. With CR > 0.10 the comparisons contradict each other: applying needs a
-confirmation.
+(the second is k times as important), Enter confirms and goes on, Backspace goes back. The slider starts
+where the current weights put it (their ratio w_i / w_j, on the nearest step of the scale), so the
+wizard starts from the weights in force, not from "all equal"; but a pair counts as answered only once
+the person has moved the slider or typed a judgement (Enter alone on an untouched pair asks for one).
+The CR shown while answering is provisional (unanswered pairs count as the current weights imply); at
+the end the weights and the CR are shown and Enter applies them. With CR > 0.10 the comparisons
+contradict each other: applying needs a confirmation.
 """
 
 from __future__ import annotations
@@ -33,9 +36,25 @@ def value_at(position: int) -> float:
 
 
 def position_of(value: float) -> int:
+    """The slider step nearest to a_ij (clamped to Saaty's scale 1/9 .. 9)."""
+    if not value > 0:
+        return STEPS - 1
+    value = min(9.0, max(1.0 / 9.0, value))
     if value >= 1:
         return MIDDLE + 1 - round(value)
     return MIDDLE - 1 + round(1 / value)
+
+
+def implied_ratios(points: dict[str, float] | None, criteria: CriteriaSet) -> np.ndarray:
+    """a_ij = w_i / w_j of the current weights, within Saaty's scale (all 1 without weights)."""
+    n = len(criteria)
+    if not points:
+        return np.ones((n, n))
+    w = np.array([max(0.0, float(points.get(c, 0.0))) for c in criteria.ids])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = w[:, None] / w[None, :]
+    ratio = np.where(np.isnan(ratio), 1.0, ratio)  # 0 / 0: no preference either way
+    return np.clip(ratio, 1.0 / 9.0, 9.0)
 
 
 def ratio_text(value: float) -> str:
@@ -55,14 +74,16 @@ class AhpWizard(ModalScreen[dict[str, float] | None]):
         Binding("escape", "cancel", "Cancel", key_display="Esc", id="kam.ahp.cancel"),
     ]
 
-    def __init__(self, criteria: CriteriaSet) -> None:
+    def __init__(self, criteria: CriteriaSet, points: dict[str, float] | None = None) -> None:
         super().__init__()
         self.criteria = criteria
         n = len(criteria)
         self.pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
         self.answers: dict[tuple[int, int], float] = {}
+        self.implied = implied_ratios(points, criteria)  # where each slider starts
         self.step = 0  # index into pairs; len(pairs) = the summary
-        self.position = MIDDLE
+        self.position = self._start(0)
+        self.touched = False  # the person moved the slider or typed a judgement on this pair
         self.result = None
 
     def compose(self) -> ComposeResult:
@@ -86,9 +107,15 @@ class AhpWizard(ModalScreen[dict[str, float] | None]):
 
     # -- model ---------------------------------------------------------------------------------------
 
+    def _start(self, step: int) -> int:
+        if step >= len(self.pairs):
+            return MIDDLE
+        i, j = self.pairs[step]
+        return position_of(float(self.implied[i, j]))
+
     def matrix(self) -> np.ndarray:
-        n = len(self.criteria)
-        a = np.ones((n, n))
+        """The answers so far; an unanswered pair as the current weights imply."""
+        a = self.implied.copy()
         for (i, j), value in self.answers.items():
             a[i, j] = value
             a[j, i] = 1.0 / value
@@ -125,6 +152,8 @@ class AhpWizard(ModalScreen[dict[str, float] | None]):
                 sentence = f"{names[i]} is {ratio_text(value)} times as important as {names[j]}"
             else:
                 sentence = f"{names[j]} is {ratio_text(1 / value)} times as important as {names[i]}"
+            if not self.touched and self.pairs[self.step] not in self.answers:
+                sentence += "  (now: the current weights; move or type to answer)"
             question.update(Text(sentence, style="bold"))
             slider.update(self._slider(names[i], names[j]))
         else:
@@ -174,7 +203,8 @@ class AhpWizard(ModalScreen[dict[str, float] | None]):
         text.append(f"CR {shown:.3f}", style="bold " + ("green" if ok else "red"))
         if not self.complete:
             text.append(
-                f"  provisional: {len(self.answers)} of {len(self.pairs)} answered, the rest count as equal"
+                f"  provisional: {len(self.answers)} of {len(self.pairs)} answered, "
+                "the rest as the current weights imply"
             )
         else:
             text.append("  consistent (≤ 0.10)" if ok else "  inconsistent (> 0.10): revise, or apply anyway")
@@ -188,28 +218,40 @@ class AhpWizard(ModalScreen[dict[str, float] | None]):
     def action_slide(self, step: int) -> None:
         if self._answering():
             self.position = max(0, min(STEPS - 1, self.position + step))
+            self.touched = True
             self._draw()
 
     def action_times(self, k: int) -> None:
         if self._answering():
             self.position = position_of(float(k))
+            self.touched = True
             self._draw()
 
     def action_flip(self) -> None:
         if self._answering():
             self.position = STEPS - 1 - self.position
+            self.touched = True
             self._draw()
 
     def _go(self, step: int) -> None:
         self.step = step
+        self.touched = False
         if self._answering():
             pair = self.pairs[step]
-            self.position = position_of(self.answers[pair]) if pair in self.answers else MIDDLE
+            self.position = position_of(self.answers[pair]) if pair in self.answers else self._start(step)
         self._draw()
 
     def action_next(self) -> None:
         if self._answering():
-            self.answers[self.pairs[self.step]] = value_at(self.position)
+            pair = self.pairs[self.step]
+            if not self.touched and pair not in self.answers:
+                self.notify(
+                    "Move the slider (←/→) or type a judgement (1-9, / for the other way round) first: "
+                    "Enter alone does not count as an answer.",
+                    severity="warning",
+                )
+                return
+            self.answers[pair] = value_at(self.position)
             self._go(self.step + 1)
             return
         self._apply()

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from kamtui.service.healthcheck import AssessmentRow
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
@@ -19,41 +20,24 @@ from kamtui.tui.widgets.account_summary import AccountSummary
 
 
 @dataclass(frozen=True)
-class AssessmentRow:
-    id: int
-    title: str
-    programme: str | None
-    survey_id: str
-    respondents: int
-    progress: float
-    overall: float | None
+class HomeData:
+    """What Home shows: the assessments, and the account-selection counts."""
 
-    @property
-    def level_text(self) -> str:
-        return fmt.score_and_level(self.overall)
+    rows: list[AssessmentRow]
+    accounts: int
+    runs: int
 
 
-def load_rows(store) -> tuple[list[AssessmentRow], int, int]:
-    """Every assessment with its overall score, and the account-selection counts (runs in a thread)."""
-    from kamtui.store.healthchecks import list_assessments, report_for
+def load_home(db) -> HomeData:
+    """Every assessment with progress and overall, and the selection counts (runs in a worker thread)."""
+    from kamtui.service import accounts
+    from kamtui.service.healthcheck import assessment_rows
 
-    rows = []
-    for summary in list_assessments(store):
-        overall = report_for(store, summary.id).overall if summary.answered else None
-        rows.append(
-            AssessmentRow(
-                id=summary.id,
-                title=summary.title,
-                programme=summary.programme,
-                survey_id=summary.survey_id,
-                respondents=summary.respondents,
-                progress=summary.progress,
-                overall=overall,
-            )
-        )
-    from kamtui.store.accounts import count_accounts, count_runs
+    return HomeData(assessment_rows(db), accounts.count(db), accounts.count_runs(db))
 
-    return rows, count_accounts(store), count_runs(store)
+
+def level_text(row: AssessmentRow) -> str:
+    return fmt.score_and_level(row.overall)
 
 
 COLUMNS = (
@@ -63,6 +47,7 @@ COLUMNS = (
     ("survey", "Survey"),
     ("respondents", "Resp."),
     ("progress", "Progress"),
+    ("rated", "Rated"),
     ("overall", "Overall"),
 )
 
@@ -73,8 +58,12 @@ class HomeScreen(KamScreen):
 The healthcheck assessments stored in this database. An assessment is one survey of a KAM programme,
 answered by one person or a whole workshop.
 
-Columns: respondents who gave at least one answer; Done = share of the survey answered by them together;
-Overall = mean of the element scores and its maturity level.
+Columns: Resp. = respondents registered (with or without answers); Progress = share of the possible
+answers (respondents x statements) given, na and unknown counting as answered; Rated = share that carry a
+level, the answers that count toward scores (Results says the same: "progress" and "rated"); Overall =
+mean of the element scores and its maturity level.
+
+c compares assessments side by side (several business units or regions that took the same survey).
 
 Open an assessment to answer it (you pick or add the respondent first), or look at its results.
 Below: how many candidate accounts and selection runs the database holds.
@@ -88,12 +77,18 @@ Below: how many candidate accounts and selection runs the database holds.
             "results",
         ),
         ("Delete assessment", "Delete the highlighted assessment with its answers (d)", "delete"),
+        (
+            "Compare assessments",
+            "Assessments side by side: elements x assessments, levels, differences (c)",
+            "compare",
+        ),
     )  # the account-selection screens (a, w, k, p) come from the app's palette commands
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_assessment", "New"),
         Binding("o", "open", "Open", key_display="Enter/o"),
         Binding("r", "results", "Results"),
         Binding("d", "delete", "Delete"),
+        Binding("c", "compare", "Compare", id="kam.home.compare"),
         Binding("a", "app.accounts", "Accounts", show=False, id="kam.home.accounts"),
         Binding("w", "app.weights", "Weights", show=False, id="kam.home.weights"),
         Binding("k", "app.ranking", "Ranking", show=False, id="kam.home.ranking"),
@@ -137,8 +132,8 @@ Below: how many candidate accounts and selection runs the database holds.
         app = self.kam
         try:
             with reported(app), app.thread_store() as store:
-                rows, accounts, runs = load_rows(store)
-                app.call_from_thread(self.show_rows, rows, accounts, runs)
+                data = load_home(store)
+                app.call_from_thread(self.show_rows, data.rows, data.accounts, data.runs)
         finally:
             call_ui(app, self._loaded)
 
@@ -152,29 +147,32 @@ Below: how many candidate accounts and selection runs the database holds.
         self.rows = rows
         table.clear()
         fixed = (
-            max([1, *(len(str(r.id)) for r in rows)])
-            + max([6, *(len(r.survey_id) for r in rows)])
+            max([1, *(len(str(r.summary.id)) for r in rows)])
             + 5
             + 8
-            + max([7, *(len(r.level_text) for r in rows)])
+            + 5
+            + max([7, *(len(level_text(r)) for r in rows)])
             + 2 * len(COLUMNS)
             + 6  # the body's padding and the scrollbar
         )
-        free = max(24, self.app.size.width - fixed)
-        title_w = free * 11 // 20
-        programme_w = free - title_w
+        free = max(24, self.app.size.width - fixed)  # title, programme and survey share it; numbers never cut
+        survey_w = min(max([6, *(len(r.summary.survey_id) for r in rows)]), max(6, free // 4))
+        title_w = (free - survey_w) * 11 // 20
+        programme_w = free - survey_w - title_w
         for row in rows:
+            summary = row.summary
             table.add_row(
-                Text(str(row.id), justify="right"),
-                fmt.clip(row.title, title_w),
-                fmt.clip(row.programme or fmt.DASH, programme_w),
-                row.survey_id,
-                Text(str(row.respondents), justify="right"),
-                Text(fmt.percent(row.progress), justify="right"),
-                row.level_text,
-                key=str(row.id),
+                Text(str(summary.id), justify="right"),
+                fmt.clip(summary.title, title_w),
+                fmt.clip(summary.programme or fmt.DASH, programme_w),
+                fmt.clip(summary.survey_id, survey_w),
+                Text(str(summary.respondents), justify="right"),
+                Text(fmt.percent(summary.progress), justify="right"),
+                Text(fmt.percent(summary.coverage), justify="right"),
+                level_text(row),
+                key=str(summary.id),
             )
-        if current is not None and any(r.id == current for r in rows):
+        if current is not None and any(r.summary.id == current for r in rows):
             table.move_cursor(row=table.get_row_index(str(current)))
         empty = self.query_one("#home-empty", Static)
         empty.update("" if rows else "No assessments yet: press n to create one (or run `kamtui demo`).")
@@ -193,7 +191,7 @@ Below: how many candidate accounts and selection runs the database holds.
 
     def highlighted_id(self) -> int | None:
         row = self.highlighted()
-        return None if row is None else row.id
+        return None if row is None else row.summary.id
 
     def _need_highlighted(self) -> AssessmentRow | None:
         row = self.highlighted()
@@ -204,7 +202,7 @@ Below: how many candidate accounts and selection runs the database holds.
     @on(DataTable.RowHighlighted, "#assessments")
     def _show_programme(self) -> None:
         row = self.highlighted()
-        self.set_header("Assessments", row.programme if row else None)
+        self.set_header("Assessments", row.summary.programme if row else None)
 
     @on(DataTable.RowSelected, "#assessments")
     @guarded
@@ -217,10 +215,10 @@ Below: how many candidate accounts and selection runs the database holds.
         from kamtui.core.survey import builtin_survey_ids
         from kamtui.tui.screens.new_assessment import NewAssessmentModal
 
-        programmes = sorted({r.programme for r in self.rows if r.programme})
+        programmes = sorted({r.summary.programme for r in self.rows if r.summary.programme})
         current = self.highlighted()
         self.app.push_screen(
-            NewAssessmentModal(builtin_survey_ids(), programmes, current.programme if current else None),
+            NewAssessmentModal(builtin_survey_ids(), programmes, current.summary.programme if current else None),
             self._create,
         )
 
@@ -233,14 +231,12 @@ Below: how many candidate accounts and selection runs the database holds.
 
     @work(thread=True, group="home-create", exit_on_error=False)
     def create(self, wanted) -> None:
-        from kamtui.core.survey import load_survey
-        from kamtui.store.healthchecks import create_assessment
+        from kamtui.service.healthcheck import create_assessment
 
         app = self.kam
         try:
             with reported(app), app.thread_store() as store:
-                survey = load_survey(wanted.survey_id)
-                assessment_id = create_assessment(store, wanted.title, survey, wanted.programme)
+                assessment_id = create_assessment(store, wanted.title, wanted.survey_id, wanted.programme)
                 app.call_from_thread(self._created, assessment_id)
         finally:
             call_ui(app, self._loaded)
@@ -253,7 +249,7 @@ Below: how many candidate accounts and selection runs the database holds.
     def action_open(self) -> None:
         row = self._need_highlighted()
         if row is not None:
-            self._open(row.id)
+            self._open(row.summary.id)
 
     def _open(self, assessment_id: int) -> None:
         from kamtui.tui.screens.respondents import RespondentScreen
@@ -264,24 +260,32 @@ Below: how many candidate accounts and selection runs the database holds.
     def action_results(self) -> None:
         row = self._need_highlighted()
         if row is not None:
-            self._want_cursor = row.id
-            self.kam.open_results(row.id)
+            self._want_cursor = row.summary.id
+            self.kam.open_results(row.summary.id)
+
+    def action_compare(self) -> None:
+        """Choose assessments (the highlighted one ticked) and set them side by side."""
+        from kamtui.tui.screens.compare_programmes import choose_and_compare
+
+        choose_and_compare(self, self.highlighted_id())
 
     def action_delete(self) -> None:
         from kamtui.tui.screens.confirm import ConfirmModal
 
-        row = self._need_highlighted()
-        if row is None:
+        found = self._need_highlighted()
+        if found is None:
             return
+        row = found.summary
+        people = f"{row.respondents} respondent{'' if row.respondents == 1 else 's'}"
         message = (
-            f"Delete assessment {row.id} “{row.title}” with its {row.respondents} respondent(s) and all "
+            f"Delete assessment {row.id} “{row.title}” with its {people} and all "
             "their answers? This cannot be undone."
         )
 
         @guarded
         def done(screen: HomeScreen, confirmed: bool | None) -> None:
             if confirmed:
-                from kamtui.store.healthchecks import delete_assessment
+                from kamtui.service.healthcheck import delete_assessment
 
                 delete_assessment(screen.kam.store, row.id)
                 screen.notify(f"Assessment {row.id} deleted.")

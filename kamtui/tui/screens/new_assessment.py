@@ -11,8 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from kamtui.core.confidential import DEFAULT_MIN_GROUP, parse_min_group
+from kamtui.core.errors import KamError
 from kamtui.tui.errors import reported
 
 DEFAULT_SURVEY = "kam-healthcheck"
@@ -23,6 +25,8 @@ class NewAssessment:
     title: str
     programme: str | None
     survey_id: str
+    anonymous: bool = False  # respondents stored under codes; roles below min_group not shown
+    min_group: int = DEFAULT_MIN_GROUP
 
 
 class NewAssessmentModal(ModalScreen[NewAssessment | None]):
@@ -56,12 +60,18 @@ class NewAssessmentModal(ModalScreen[NewAssessment | None]):
                 allow_blank=False,
                 id="new-survey",
             )
+            yield Checkbox("Anonymous: respondents are stored under codes, never names", id="new-anonymous")
+            with Horizontal(id="new-group-row"):
+                yield Label("Show a role only with at least")
+                yield Input(str(DEFAULT_MIN_GROUP), id="new-min-group", restrict=r"[0-9]*", max_length=4)
+                yield Label("respondents")
             yield Static("", id="new-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="new-create")
                 yield Button("Cancel", id="new-cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#new-group-row").display = False
         self.query_one("#new-title", Input).focus()
         self.load_titles()
 
@@ -83,6 +93,10 @@ class NewAssessmentModal(ModalScreen[NewAssessment | None]):
         select.set_options(labels)
         if value is not Select.NULL:
             select.value = value
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.query_one("#new-group-row").display = event.value
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -110,7 +124,20 @@ class NewAssessmentModal(ModalScreen[NewAssessment | None]):
         if survey is Select.NULL or not isinstance(survey, str):
             error.update("Choose a survey.")
             return
-        self.dismiss(NewAssessment(title=title, programme=programme, survey_id=survey))
+        anonymous = self.query_one("#new-anonymous", Checkbox).value
+        min_group = DEFAULT_MIN_GROUP
+        if anonymous:
+            try:
+                min_group = parse_min_group(self.query_one("#new-min-group", Input).value)
+            except KamError as problem:
+                error.update(problem.render({"min_group": "The group size"}))
+                self.query_one("#new-min-group", Input).focus()
+                return
+        self.dismiss(
+            NewAssessment(
+                title=title, programme=programme, survey_id=survey, anonymous=anonymous, min_group=min_group
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

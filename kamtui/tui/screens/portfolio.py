@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from kamtui.tui.errors import call_ui, reported
 from kamtui.tui.screens.base import KamScreen
-from kamtui.tui.screens.selection_state import View, load_selection, session_for, view_of_ranking
+from kamtui.tui.selection_session import View, load_selection, view_of_ranking
 from kamtui.tui.widgets.portfolio_plot import Point, PortfolioPlot
 from kamtui.tui.widgets.ranking_table import RankingTable
 
@@ -66,20 +66,20 @@ below the plot.
 
     @work(thread=True, exclusive=True, group="portfolio-load", exit_on_error=False)
     def load(self) -> None:
-        from kamtui.ranking import rank_accounts
+        from kamtui.service.ranking import rank
 
         app = self.kam
-        params = replace(session_for(app).limits.params(), samples=0)
+        params = replace(app.selection.limits.params(), samples=0)
         with reported(app), app.thread_store() as store:
             criteria, matrix, points = load_selection(store)
-            ranking = rank_accounts(store, criteria, params, points=points, matrix=matrix)
+            ranking = rank(store, criteria, params, points=points, matrix=matrix)
             thresholds = (criteria.thresholds.strength, criteria.thresholds.attractiveness)
             call_ui(app, self._show, view_of_ranking(ranking, matrix.names), thresholds, criteria.title)
 
     def _show(self, view: View, thresholds: tuple[float, float], title: str) -> None:
         self.view = view
         self.set_header("Portfolio", title)
-        session = session_for(self.app)
+        session = self.kam.selection
         table = self.query_one(RankingTable)
         table.message = "No accounts yet."
         table.show(view, keep=session.highlighted)
@@ -112,5 +112,5 @@ below the plot.
 
     @on(RankingTable.Highlighted, "#portfolio-list")
     def _highlighted(self, event: RankingTable.Highlighted) -> None:
-        session_for(self.app).highlighted = event.account
+        self.kam.selection.highlighted = event.account
         self.query_one(PortfolioPlot).highlight(event.account)

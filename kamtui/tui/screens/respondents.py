@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from kamtui.store.healthchecks import Assessment
+from kamtui.core.assessments import Assessment
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
@@ -74,13 +74,13 @@ press Enter. The survey then opens at the first statement not answered yet.
 
     @work(thread=True, exclusive=True, group="respondents", exit_on_error=False)
     def load(self) -> None:
-        from kamtui.store.healthchecks import get_assessment, list_respondents
+        from kamtui.service import healthcheck as service
 
         app = self.kam
         try:
             with reported(app), app.thread_store() as store:
-                assessment = get_assessment(store, self.assessment_id)
-                respondents = list_respondents(store, self.assessment_id)
+                assessment = service.get_assessment(store, self.assessment_id)
+                respondents = service.respondents(store, self.assessment_id)
                 app.call_from_thread(self.show, assessment, respondents)
         finally:
             call_ui(app, self._loaded)
@@ -143,7 +143,7 @@ press Enter. The survey then opens at the first statement not answered yet.
     @on(Button.Pressed, "#respondent-start")
     @guarded
     def _add(self, event=None) -> None:
-        from kamtui.store.healthchecks import ensure_respondent
+        from kamtui.service.healthcheck import register
 
         if self.assessment is None:
             return
@@ -153,7 +153,7 @@ press Enter. The survey then opens at the first statement not answered yet.
             self.notify("Type the respondent's name first.", severity="warning")
             self.query_one("#respondent-name", Input).focus()
             return
-        respondent_id = ensure_respondent(self.kam.store, self.assessment_id, name, role)
+        respondent_id = register(self.kam.store, self.assessment_id, name, role)
         self.start(respondent_id, name, role)
 
     def start(self, respondent_id: int, name: str, role: str | None) -> None:

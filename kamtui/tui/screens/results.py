@@ -1,57 +1,77 @@
 """Results of an assessment: overall level, element bars, agreement, role gaps, trend and prescription.
 
 The screen is live: every ``refresh_interval`` seconds (2 s) a thread worker re-scores the assessment with
-``report_for`` on its own connection, so answers given in another process (a second terminal, the web
-form) show up while the results are projected.
+``kamtui.service.healthcheck.report`` on its own connection, so answers given in another process (a second
+terminal, the web form) show up while the results are projected. Enter on an element opens its drill-down
+(statements, spread, comments); ``h`` the respondent-by-element heatmap; ``a`` turns the highlighted element
+into an action of the plan (``p``), whose earlier actions are listed beside the trend.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
-from kamtui.core.healthcheck import NO_CONSENSUS, Report
+from kamtui.core.healthcheck import NO_CONSENSUS, Action, ActionTrend, Report, RoleGap
+from kamtui.service.healthcheck import PREVIOUS as DEFAULT_COMPARE  # the programme's previous assessment
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, describe, guarded
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.themes import level_colour
 from kamtui.tui.widgets.score_bar import score_bar
 
-DEFAULT_COMPARE = "default"  # the latest earlier assessment of the same programme
 BAR_WIDTH = 10
 TOP_GAPS = 5
+NAME_MIN, NAME_MAX = 12, 32  # the element column; numbers are never cut, names are
+ROLE_MAX = 12  # a role column's header is clipped beyond this (its means are 4 characters)
+VISIBLE_ROWS = 15  # the table's rows below its header (app.tcss: max-height 16); more scroll
 
 
 class ResultsScreen(KamScreen):
     HELP_TITLE = "Results"
     HELP_TEXT = f"""
-The assessment scored by the rules in the design: an element's score is the mean over respondents of
-their mean rating in it (na and unknown do not count); Overall is the mean of the element scores; the
-level is the whole part of a score. Bars are coloured by level.
+The assessment scored as the README describes ("How it is scored"): an element's score is the mean
+over respondents of their mean rating in it (na and unknown do not count); Overall is the mean of the
+element scores; the level is the whole part of a score. Bars are coloured by level.
 
 rwg is the agreement between respondents (1 = all agree); below {NO_CONSENSUS:.2f} it is marked ! (no
 consensus). Role columns are each role's mean; the largest perception gaps between roles are listed with
-a Mann-Whitney p-value when both roles have 3 or more respondents. Trend compares element by element with
-an earlier assessment (by default the previous one of the same programme; c chooses another).
-The prescription lists the elements below the target level, largest gap first.
+the higher role and a Mann-Whitney p-value when both roles have 3 or more respondents (exact, or exact over
+the tied scores: permutation), adjusted for the number of gaps (Benjamini-Hochberg). Trend compares element
+by element with an earlier assessment (by default the previous one of the same programme; c chooses
+another), and lists that assessment's actions beside their element's trend.
+The prescription lists the elements below the target level, largest gap first: a turns the highlighted
+element into an action, p opens the action plan. Enter opens an element: its statements, the spread of the
+answers and the comments; h shows every respondent's element scores.
 
 The screen refreshes itself every 2 seconds, so answers given elsewhere appear while it is shown.
 """
     PALETTE = (
+        ("Open the element", "Statements, spread, agreement, comments of the highlighted element (Enter)", "element"),
+        ("Heatmap", "Every respondent's element scores, coloured by level (h)", "heatmap"),
+        ("Turn into an action", "An action on the highlighted element, from its prescription (a)", "add_action"),
+        ("Action plan", "The actions of this assessment: status, owner, due date (p)", "plan"),
         ("Compare with another assessment", "Choose the earlier assessment for the trend (c)", "compare"),
         ("Refresh results now", "Re-score the assessment (r)", "refresh"),
+        ("Join link", "The join link and QR code for participants, to project (j)", "join"),
         ("Back", "Back to the previous screen (Esc)", "back"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "element", "Element", id="kam.results.element"),
+        Binding("h", "heatmap", "Heatmap", id="kam.results.heatmap"),
+        Binding("a", "add_action", "Action", id="kam.results.action"),
+        Binding("p", "plan", "Plan", id="kam.results.plan"),
         Binding("c", "compare", "Compare with…"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("r", "refresh", "Refresh", show=False),  # the screen refreshes itself; F1 lists the key
+        Binding("j", "join", "Join link", id="kam.results.join"),
         Binding("escape", "back", "Back", key_display="Esc"),
     ]
 
@@ -64,13 +84,16 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         self._shown: Any = None
         self._last_error: str | None = None
         self._scoring: Worker | None = None
+        self._seen_version: int | None = None  # the database's data version the shown report was read at
+        self.trend_off = compare is None  # the person chose no comparison (not: none was found)
+        self.plan: PlanView = PlanView()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="results-head"):
             yield Static("", id="results-overall")
             yield Static("", id="results-detail")
-        yield DataTable(id="element-table", cursor_type="none")
+        yield DataTable(id="element-table", cursor_type="row")
         with Horizontal(id="results-bottom"):
             with VerticalScroll(id="gaps-panel", classes="panel"):
                 yield Static("Agreement and perception gaps", classes="panel-title")
@@ -90,7 +113,16 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
     def _theme_changed(self, _theme: object) -> None:
         if self.report is not None:
             self._shown = None
-            self.show(self.report, self.compare, self.compare_title)
+            self.show(self.report, self.compare, self.compare_title, self.plan)
+
+    def on_resize(self) -> None:
+        """Lay the table out again for the new width (the numbers stay whole, the names are clipped), once
+        the table has its new size."""
+        self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        if self.report is not None:
+            self._show_table(self.report, self.app.theme_variables)
 
     # -- scoring (thread) -----------------------------------------------------------------------------
 
@@ -99,38 +131,42 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         self._scoring = self.score()
 
     def _tick(self) -> None:
-        """The live refresh: re-score unless the last scoring is still running (a slow one is not restarted
-        every 2 s, so it always gets to finish)."""
-        if self._scoring is None or self._scoring.is_finished:
-            self._scoring = self.score()
+        """The live refresh: re-score when another connection committed since the last scoring (a cheap
+        ``PRAGMA data_version``: nothing is read when nothing changed), unless the last scoring is still
+        running (a slow one is not restarted every 2 s, so it always gets to finish)."""
+        from kamtui.service.database import data_version
+
+        if self._scoring is not None and not self._scoring.is_finished:
+            return
+        version = data_version(self.kam.store)
+        if version == self._seen_version and self.report is not None:
+            return
+        self._seen_version = version
+        self._scoring = self.score()
 
     @work(thread=True, exclusive=True, group="results", exit_on_error=False)
     def score(self) -> None:
-        from kamtui.store.healthchecks import (
-            assessment_title,
-            get_assessment,
-            last_assessment_of_programme,
-            report_for,
-        )
+        from kamtui.service import actions
+        from kamtui.service import healthcheck as service
 
         app = self.kam
         worker = get_current_worker()
         try:
             with app.thread_store() as store:
-                compare = self.compare
-                if compare == DEFAULT_COMPARE:
-                    assessment = get_assessment(store, self.assessment_id)
-                    compare = last_assessment_of_programme(store, assessment.programme, self.assessment_id)
-                report = report_for(store, self.assessment_id, compare=compare)  # type: ignore[arg-type]
-                title = None
-                if compare is not None:
-                    title = assessment_title(store, compare)
+                compare = service.resolve_compare(store, self.assessment_id, self.compare)  # type: ignore[arg-type]
+                report = service.report(store, self.assessment_id, compare=compare)
+                title = service.assessment_title(store, compare) if compare is not None else None
+                plan = PlanView(
+                    tuple(actions.list_actions(store, self.assessment_id)),
+                    tuple(actions.beside_trend(store, report)),
+                    len(actions.to_carry(store, self.assessment_id).actions),
+                )
         except Exception as error:
             if not worker.is_cancelled:
                 self._call(self._failed, error)
             return
         if not worker.is_cancelled:
-            self._call(self.show, report, compare, title)
+            self._call(self.show, report, compare, title, plan)
 
     def _call(self, callback: Any, *args: Any) -> None:
         call_ui(self.app, callback, *args)
@@ -144,14 +180,17 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
 
     # -- drawing --------------------------------------------------------------------------------------
 
-    def show(self, report: Report, compare: int | None, compare_title: str | None) -> None:
+    def show(
+        self, report: Report, compare: int | None, compare_title: str | None, plan: PlanView | None = None
+    ) -> None:
         self._last_error = None
         self.query_one("#element-table", DataTable).loading = False
-        key = (report.to_json(), compare, compare_title)
+        plan = plan or PlanView()
+        key = (report.to_json(), compare, compare_title, plan)
         if key == self._shown:
             return
         self._shown = key
-        self.report, self.compare, self.compare_title = report, compare, compare_title
+        self.report, self.compare, self.compare_title, self.plan = report, compare, compare_title, plan
         meta = report.meta
         self.set_header(f"Results · {meta.get('title', '')}", meta.get("programme"))
         variables = self.app.theme_variables
@@ -172,11 +211,12 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         overall.append(f"  level {fmt.level_label(report.level)}", style="bold")
         self.query_one("#results-overall", Static).update(overall)
         detail = Text()
-        detail.append(f"{report.respondents} respondent{'s' if report.respondents != 1 else ''}")
-        detail.append(f" · {fmt.percent(report.coverage)} rated")
+        detail.append(progress_words(report.respondents, report.progress, report.coverage))
         if report.meta.get("compare") is not None:
             detail.append(f" · trend {fmt.signed(report.overall_delta)} vs #{report.meta['compare']} ")
             detail.append(fmt.clip(self.compare_title or "", 40))
+        elif self.trend_off:
+            detail.append(" · no comparison (c to choose one)")
         else:
             detail.append(" · no earlier assessment to compare with")
         detail.append(" · live", style="bold")
@@ -186,24 +226,27 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         table = self.query_one("#element-table", DataTable)
         cursor = table.cursor_row
         roles = sorted({role for e in report.elements for role in e.by_role})
+        width = table.size.width or max(0, (self.size.width or self.app.size.width) - 2)
+        layout = table_layout(width, roles, len(report.elements))
         table.clear(columns=True)
-        fixed = BAR_WIDTH + 5 + 11 + 5 + 5 + sum(max(len(r), 4) for r in roles) + 2 * (6 + len(roles)) + 4
-        name_width = max(18, min(32, self.app.size.width - fixed))
-        table.add_column("Element", key="element", width=name_width)
-        table.add_column("", key="bar", width=BAR_WIDTH)
-        table.add_column(Text("Score", justify="right"), key="score")
+        table.add_column("Element", key="element", width=layout.name)
+        if layout.bar:
+            table.add_column("", key="bar", width=layout.bar)
+        table.add_column(Text("Score", justify="right"), key="score", width=5)
         table.add_column("Level", key="level", width=11)
-        table.add_column(Text("rwg", justify="right"), key="rwg")
-        table.add_column(Text("Trend", justify="right"), key="trend")
+        table.add_column(Text("rwg", justify="right"), key="rwg", width=5)
+        table.add_column(Text("Trend", justify="right"), key="trend", width=5)
         for role in roles:
-            table.add_column(Text(role, justify="right"), key=f"role:{role}")
+            width = layout.roles[role]
+            table.add_column(Text(fmt.clip(role, width), justify="right"), key=f"role:{role}", width=width)
         track = variables.get("bar-track")
         for element in report.elements:
             colour = level_colour(variables, element.level)
             rwg = fmt.score(element.rwg) + ("!" if element.no_consensus else " ")
+            bar = [score_bar(element.score, layout.bar, colour, track)] if layout.bar else []
             table.add_row(
-                fmt.clip(element.name, name_width),
-                score_bar(element.score, BAR_WIDTH, colour, track),
+                fmt.clip(element.name, layout.name),
+                *bar,
                 Text(fmt.score(element.score), justify="right"),
                 Text(element.level_name or fmt.DASH, style=colour),
                 Text(rwg, justify="right", style="bold" if element.no_consensus else ""),
@@ -230,11 +273,15 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         if gaps:
             text.append("Largest perception gaps between roles:\n", style="bold")
             for element, gap in gaps:
-                p = f" (p = {gap.p_value:.3f})" if gap.p_value is not None else ""
-                text.append(f"{fmt.signed(gap.difference)} ", style="bold")
-                text.append(f"{element.name}: {gap.roles[0]} vs {gap.roles[1]}{p}\n")
+                text.append(f"{abs(gap.difference):.2f} ", style="bold")
+                text.append(f"{element.name}: {gap_words(gap)}\n")
         else:
             text.append("No perception gaps: give respondents roles to compare them.\n")
+        if report.meta.get("anonymous"):
+            text.append(
+                f"Anonymous: roles with fewer than {report.meta.get('min_group')} respondents are not shown.\n",
+                style="italic",
+            )
         self.query_one("#results-gaps", Static).update(text)
 
     def _show_prescription(self, report: Report) -> None:
@@ -246,25 +293,43 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
             text.append("No rated answers yet.")
         elif not report.prescription:
             text.append("Every scored element is at or above the target level.")
+        planned: dict[str, list[Action]] = {}
+        for action in self.plan.actions:
+            planned.setdefault(action.element, []).append(action)
         for number, item in enumerate(report.prescription, 1):
             text.append(f"{number}. {item.name}", style="bold")
             text.append(f" ({fmt.score(item.score)}, level {item.level} → {item.level + 1}): ")
-            text.append(item.text + "\n")
+            text.append(item.text)
+            for action in planned.get(item.element, []):
+                text.append(f" [action #{action.id}: {action.status}]", style="bold")
+            text.append("\n")
+        if self.plan.earlier:
+            text.append(f"\nActions of #{report.meta.get('compare')}, beside the trend since:\n", style="bold")
+            for row in self.plan.earlier:
+                text.append(f"{fmt.signed(row.delta)} ", style="bold")
+                text.append(f"{row.name}: {row.action.text} ")
+                text.append(f"({row.action.status}, {row.action.owner or fmt.DASH})\n")
+        if self.plan.to_carry:
+            text.append(
+                f"\n{self.plan.to_carry} unfinished action{'s' if self.plan.to_carry != 1 else ''} of the "
+                "previous assessment: p opens the plan to carry them over.\n",
+                style="italic",
+            )
         self.query_one("#results-prescription", Static).update(text)
 
     # -- actions --------------------------------------------------------------------------------------
 
     def action_compare(self) -> None:
-        from kamtui.store.healthchecks import assessment_titles
+        from kamtui.service.healthcheck import compare_choices
         from kamtui.tui.screens.compare import CompareModal
 
-        rows = assessment_titles(self.kam.store, except_id=self.assessment_id)
+        rows = compare_choices(self.kam.store, self.assessment_id)
         choices = [
             (r["id"], f"#{r['id']} {r['title']}" + (f" · {r['programme']}" if r["programme"] else ""))
             for r in rows
         ]
         if not choices:
-            self.notify("There is no other assessment to compare with.", severity="warning")
+            self.notify("There is no earlier assessment to compare with.", severity="warning")
             return
         current = self.compare if isinstance(self.compare, int) else None
         self.app.push_screen(CompareModal(choices, current), self._compare_chosen)
@@ -276,7 +341,120 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         if choice is None:
             return
         self.compare = None if choice == NO_COMPARISON else int(choice)
+        self.trend_off = self.compare is None
         self.action_refresh()
+
+    def highlighted_element(self) -> str | None:
+        table = self.query_one("#element-table", DataTable)
+        if self.report is None or table.row_count == 0:
+            return None
+        index = table.cursor_row
+        return self.report.elements[index].id if 0 <= index < len(self.report.elements) else None
+
+    @on(DataTable.RowSelected, "#element-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_element()
+
+    def action_element(self) -> None:
+        """The highlighted element's drill-down."""
+        from kamtui.tui.screens.element import ElementScreen
+
+        element = self.highlighted_element()
+        if element is None:
+            self.notify("No results yet.", severity="warning")
+            return
+        compare = self.compare if isinstance(self.compare, int) else None
+        self.app.push_screen(ElementScreen(self.assessment_id, element, compare))
+
+    def action_heatmap(self) -> None:
+        from kamtui.tui.screens.heatmap import HeatmapScreen
+
+        self.app.push_screen(HeatmapScreen(self.assessment_id))
+
+    def action_add_action(self) -> None:
+        """Turn the highlighted element into an action (its text starts as the next-level prescription)."""
+        from kamtui.tui.screens.actions import new_action
+
+        element = self.highlighted_element()
+        if element is None:
+            self.notify("No results yet.", severity="warning")
+            return
+        new_action(self, self.assessment_id, element, then=self.action_refresh)
+
+    def action_plan(self) -> None:
+        from kamtui.tui.screens.actions import ActionsScreen
+
+        self.app.push_screen(ActionsScreen(self.assessment_id))
+
+    def on_screen_resume(self) -> None:
+        if self.report is not None:
+            self.action_refresh()  # an action added or changed on another screen
+
+    def action_join(self) -> None:
+        from kamtui.tui.screens.join import JoinScreen
+
+        self.app.push_screen(JoinScreen(self.assessment_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The action plan beside the results: this assessment's actions, the compared assessment's actions
+    beside their element's trend, and how many unfinished ones of the previous assessment wait to carry."""
+
+    actions: tuple[Action, ...] = ()
+    earlier: tuple[ActionTrend, ...] = ()
+    to_carry: int = 0
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    name: int
+    bar: int  # 0: no bar column
+    roles: dict[str, int]
+
+
+FIXED_COLUMNS = 5 + 11 + 5 + 5  # Score, Level, rwg ("0.68!"), Trend ("+0.41"): never narrower
+
+
+def table_layout(width: int, roles: list[str], rows: int = 0) -> TableLayout:
+    """Column widths that fit a table ``width`` cells wide: every number whole; the bar goes first, then
+    the element names are clipped (to NAME_MIN), then the role headers (to 5 characters)."""
+    cells = 2  # DataTable pads each cell by one on either side
+    avail = width - (2 if rows > VISIBLE_ROWS else 0)  # the table's own scrollbar when it scrolls
+    role_widths = {role: max(4, min(len(role), ROLE_MAX)) for role in roles}
+    fixed = FIXED_COLUMNS + cells * 5 + sum(w + cells for w in role_widths.values())  # and the name's cells
+    name = avail - fixed - (BAR_WIDTH + cells)
+    if name >= 18:
+        return TableLayout(min(NAME_MAX, name), BAR_WIDTH, role_widths)
+    name = avail - fixed
+    for role in sorted(role_widths, key=lambda r: -role_widths[r]):
+        if name >= NAME_MIN:
+            break
+        spare = role_widths[role] - max(4, min(5, len(role)))
+        taken = min(spare, NAME_MIN - name)
+        role_widths[role] -= taken
+        name += taken
+    return TableLayout(max(NAME_MIN, min(NAME_MAX, name)), 0, role_widths)
+
+
+def progress_words(respondents: int, progress: float, rated: float) -> str:
+    """``6 respondents · progress 100% · rated 95%``: Home's columns Resp., Progress and Rated, in words."""
+    return (
+        f"{respondents} respondent{'s' if respondents != 1 else ''} · progress {fmt.percent(progress)}"
+        f" · rated {fmt.percent(rated)}"
+    )
+
+
+def gap_words(gap: RoleGap) -> str:
+    """``Leadership higher than KAM (p = 0.100, adjusted 0.300, exact)``."""
+    if gap.higher is None:
+        said = f"{gap.roles[0]} and {gap.roles[1]} equal"
+    else:
+        said = f"{gap.higher} higher than {gap.lower}"
+    if gap.p_value is None:
+        return said
+    return f"{said} (p = {gap.p_value:.3f}, adjusted {gap.p_adjusted:.3f}, {gap.method})"

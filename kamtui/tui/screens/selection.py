@@ -1,14 +1,15 @@
 """Weights and ranking on one screen: change a weight on the left, watch the ranking move on the right.
 
-Weights are committed as they change (``save_points`` / ``reset_points``). The ranking re-ranks at once
-with a prepared :class:`~kamtui.tui.screens.selection_state.LiveRanking`; robustness (P(top K), rank
-interval) and a capacity pick come from a thread worker running the engine (``rank_accounts``) on the same
+Weights are committed as they change (``kamtui.service.weights``). The ranking re-ranks at once with a
+prepared :class:`~kamtui.tui.selection_session.LiveRanking`; robustness (P(top K), rank interval) and a
+capacity pick come from a thread worker running the engine (``kamtui.service.ranking.rank``) on the same
 weights, parameters and accounts; a newer change cancels the previous worker (``exclusive=True``).
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import ClassVar
 
 import numpy as np
@@ -20,21 +21,19 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from kamtui.core.errors import InvalidValueError, KamError
+from kamtui.core.errors import KamError
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
-from kamtui.tui.screens.selection_state import (
+from kamtui.tui.selection_session import (
     LiveRanking,
     View,
     load_selection,
     merge_robustness,
-    session_for,
     view_of_ranking,
 )
 from kamtui.tui.widgets.ranking_table import RankingTable
 from kamtui.tui.widgets.weights_panel import WeightsPanel
 
-NUDGE = 1.0
 ROBUST_DELAY = 0.2  # seconds of quiet before robustness starts: a burst of keys runs it once
 BINDING_NAMES = {"top_k": "K", "capacity": "capacity"}
 
@@ -48,17 +47,6 @@ def binding_label(binding: list[str] | None) -> str:
         f"cap of {b.split(':', 1)[1]}" if b.startswith("per_kam:") else BINDING_NAMES.get(b, b)
         for b in binding
     )
-
-
-def parse_points(text: str) -> float:
-    cleaned = text.strip().replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise InvalidValueError(f"points are a number >= 0, not '{text.strip()}'") from None
-    if not (value >= 0 and value < float("inf")):
-        raise InvalidValueError(f"points are a number >= 0, not '{text.strip()}'")
-    return value
 
 
 class SelectionScreen(KamScreen):
@@ -75,8 +63,12 @@ them, seed 0), and Ranks = the 5th-95th percentile rank. ✓ marks the selected 
 is being solved); + and × are accounts pinned in or out (i and x). The line above the table names the
 limit that binds the pick. l sets K, the total KAM capacity (FTE) and the cap per KAM; [ and ] change K.
 
-s saves the ranking as a selection run (weights, parameters, seed and results frozen); e saves it and
-exports the selection workbook for Excel.
+s saves the ranking as a selection run (weights, parameters, seed and results frozen); n saves it with
+a note (or adds the note to the run just saved); e saves it and exports the selection workbook for Excel.
+b opens Stability: how far each weight can move before the pick changes, what it would take for the
+accounts just outside, and the cross-checks (TOPSIS, dominance, rank reversal). d compares two saved runs.
+/ filters the ranking by an attribute kept from an imported file (Region=EMEA; empty shows every account);
+ranks, the pick and the totals stay those of all accounts.
 """
     PALETTE = (
         ("Nudge weight up", "One more point for the highlighted criterion (+)", "nudge(1)"),
@@ -92,7 +84,11 @@ exports the selection workbook for Excel.
         ("Include account", "Always select the highlighted account (i)", "pin('include')"),
         ("Exclude account", "Never select the highlighted account (x)", "pin('exclude')"),
         ("Save run", "Freeze this ranking as a selection run (s)", "save_run"),
+        ("Save run with a note", "Freeze this ranking with a note, or note the run just saved (n)", "save_note"),
+        ("Stability and cross-checks", "Weight intervals, what it takes, TOPSIS, dominance (b)", "stability"),
+        ("Compare runs", "What changed between two saved runs (d)", "app.compare_runs"),
         ("Export selection workbook", "Save the run and write the Excel workbook (e)", "export"),
+        ("Filter ranking", "Show the accounts with one attribute value, such as Region=EMEA (/)", "filter"),
         ("Back", "Back to the previous screen (Esc)", "back"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -111,9 +107,13 @@ exports the selection workbook for Excel.
         Binding("i", "pin('include')", "Include", id="kam.ranking.include"),
         Binding("x", "pin('exclude')", "Exclude", id="kam.ranking.exclude"),
         Binding("s", "save_run", "Save run", id="kam.ranking.save"),
+        Binding("n", "save_note", "Save with note", show=False, id="kam.ranking.save-note"),
+        Binding("b", "stability", "Stability", show=False, id="kam.ranking.stability"),
+        Binding("d", "app.compare_runs", "Compare runs", show=False, id="kam.ranking.compare"),
         Binding("e", "export", "Export", id="kam.ranking.export"),
         Binding("p", "app.portfolio", "Portfolio", id="kam.ranking.portfolio"),
         Binding("a", "app.accounts", "Accounts", show=False, id="kam.ranking.accounts"),
+        Binding("slash", "filter", "Filter", key_display="/", show=False, id="kam.ranking.filter"),
         Binding("escape", "back", "Back", key_display="Esc", id="kam.selection.back"),
     ]
 
@@ -125,8 +125,11 @@ exports the selection workbook for Excel.
         self.view: View | None = None
         self.full: tuple[tuple, View] | None = None  # (key, engine view) of the last finished worker
         self.last_run: int | None = None
+        self.saved: tuple[tuple, int] | None = None  # (key, run id) of the last run saved from this screen
         self.last_export = None
-        self.timings: list[float] = []  # seconds from a weight change to the table redrawn (live part)
+        self.timings: deque[float] = deque(maxlen=1024)  # seconds from a weight change to the table redrawn
+        self.attributes: dict[str, dict[str, str]] = {}  # account -> kept attributes (the / filter)
+        self.filter = None  # a kamtui.core.column_map.AttributeFilter, or None
 
     # -- layout --------------------------------------------------------------------------------------
 
@@ -163,13 +166,16 @@ exports the selection workbook for Excel.
 
     @work(thread=True, exclusive=True, group="selection-load", exit_on_error=False)
     def load(self) -> None:
-        from kamtui.ranking import points_source
+        from kamtui.service.weights import points_source
 
         app = self.kam
         with reported(app), app.thread_store() as store:
             criteria, matrix, points = load_selection(store)
             sources = points_source(store, criteria)
             live = LiveRanking(criteria, matrix)
+            from kamtui.service.accounts import attributes
+
+            self.attributes = attributes(store)
             app.call_from_thread(self._loaded, live, points, sources)
 
     def _loaded(self, live: LiveRanking, points: dict[str, float], sources: dict[str, str]) -> None:
@@ -188,7 +194,7 @@ exports the selection workbook for Excel.
         return np.array([self.points[c] for c in self.live.criteria.ids], dtype=float)
 
     def _key(self) -> tuple:
-        session = session_for(self.app)
+        session = self.kam.selection
         return (tuple(self.point_vector().tolist()), session.limits.params())
 
     def rerank(self) -> None:
@@ -196,7 +202,7 @@ exports the selection workbook for Excel.
         if self.live is None:
             return
         started = time.perf_counter()
-        session = session_for(self.app)
+        session = self.kam.selection
         params = session.limits.params()
         points = self.point_vector()
         view = self.live.view(points, params)
@@ -210,17 +216,20 @@ exports the selection workbook for Excel.
             self.robustness(key, self.live)
 
     def _show(self, view: View) -> None:
-        session = session_for(self.app)
+        session = self.kam.selection
         self.view = view
         table = self.query_one(RankingTable)
         table.set_pins(session.limits.include, session.limits.exclude)
+        if self.filter is not None:  # shown: the matching accounts, ranked among all
+            rows = [r for r in view.rows if self.filter.matches(self.attributes.get(r.account, {}))]
+            view = View(rows, view.points, view.params, view.binding, view.notes, view.robust)
         table.show(view, keep=session.highlighted or table.highlighted)
         session.highlighted = table.highlighted
         self._status()
 
     def _status(self) -> None:
         view = self.view
-        session = session_for(self.app)
+        session = self.kam.selection
         text = Text(no_wrap=True, overflow="ellipsis")
         if view is None or self.live is None:
             self.query_one("#ranking-status", Static).update("")
@@ -235,6 +244,9 @@ exports the selection workbook for Excel.
             text.append(f" · {len(chosen)} selected, {effort:g} FTE")
         text.append(" · binding: ")
         text.append(binding_label(view.binding), style="bold")
+        if self.filter is not None:
+            shown = len(self.query_one(RankingTable).visible_names())
+            text.append(f" · {self.filter}: {shown} shown", style="italic")
         self.query_one("#ranking-status", Static).update(text)
         total = sum(self.points.values())
         note = self.query_one("#weights-note", Static)
@@ -248,7 +260,7 @@ exports the selection workbook for Excel.
 
     @work(thread=True, exclusive=True, group="selection-robust", exit_on_error=False)
     def robustness(self, key: tuple, live: LiveRanking) -> None:
-        from kamtui.ranking import rank_accounts
+        from kamtui.service.ranking import rank
 
         app = self.kam
         worker = get_current_worker()
@@ -258,7 +270,7 @@ exports the selection workbook for Excel.
             return
         try:
             with reported(app):
-                ranking = rank_accounts(app.store, live.criteria, key[1], points=points, matrix=live.matrix)
+                ranking = rank(None, live.criteria, key[1], points=points, matrix=live.matrix, crosscheck=False)
                 if not worker.is_cancelled:
                     app.call_from_thread(self._robust_done, key, view_of_ranking(ranking, live.names))
         finally:
@@ -273,7 +285,7 @@ exports the selection workbook for Excel.
 
     @on(RankingTable.Highlighted, "#ranking")
     def _highlighted(self, event: RankingTable.Highlighted) -> None:
-        session_for(self.app).highlighted = event.account
+        self.kam.selection.highlighted = event.account
 
     # -- weights -------------------------------------------------------------------------------------
 
@@ -285,26 +297,24 @@ exports the selection workbook for Excel.
 
     def set_points(self, changes: dict[str, float], source: str = "manual") -> None:
         """Commit new points for some criteria and re-rank (all zero is refused, nothing written)."""
-        from kamtui.store.weights import save_points
+        from kamtui.service import weights as service
 
         assert self.live is not None
-        new = {**self.points, **changes}
-        if not any(v > 0 for v in new.values()):
-            raise InvalidValueError("at least one criterion needs points above zero; nothing was changed")
-        save_points(self.kam.store, self.live.criteria.id, changes, source)
-        self.points = new
-        panel = self.query_one(WeightsPanel)
-        panel.show(self.live.criteria, new, {**panel.sources, **dict.fromkeys(changes, source)})
-        session_for(self.app).generation += 1
+        current = service.set_points(self.kam.store, self.live.criteria, changes, source)
+        self.points = current.points
+        self.query_one(WeightsPanel).show(self.live.criteria, current.points, current.sources)
         self.rerank()
 
     def action_nudge(self, step: int) -> None:
+        from kamtui.service.weights import NUDGE
+
         criterion = self._criterion()
         if criterion is None:
             return
         self.set_points({criterion: max(0.0, self.points[criterion] + step * NUDGE)})
 
     def action_type_points(self) -> None:
+        from kamtui.service.weights import parse_points
         from kamtui.tui.screens.selection_dialogs import ValueModal
 
         criterion = self._criterion()
@@ -338,14 +348,11 @@ exports the selection workbook for Excel.
         @guarded
         def done(screen: SelectionScreen, confirmed: bool | None) -> None:
             if confirmed:
-                from kamtui.store.weights import reset_points
+                from kamtui.service.weights import reset
 
-                reset_points(screen.kam.store, criteria.id)
-                screen.points = {c.id: c.weight for c in criteria.criteria}
-                screen.query_one(WeightsPanel).show(
-                    criteria, screen.points, dict.fromkeys(criteria.ids, "default")
-                )
-                session_for(screen.app).generation += 1
+                current = reset(screen.kam.store, criteria)
+                screen.points = current.points
+                screen.query_one(WeightsPanel).show(criteria, current.points, current.sources)
                 screen.notify(f"Weights reset to the defaults of '{criteria.id}'.")
                 screen.rerank()
 
@@ -363,10 +370,20 @@ exports the selection workbook for Excel.
         @guarded
         def done(screen: SelectionScreen, weights: dict[str, float] | None) -> None:
             if weights:
-                screen.set_points({c: w * 100.0 for c, w in weights.items()}, source="ahp")
+                from kamtui.service.weights import AHP, ahp_points
+
+                screen.set_points(ahp_points(weights), source=AHP)
                 screen.notify("Weights from the pairwise comparisons applied.")
 
-        self.app.push_screen(AhpWizard(self.live.criteria), lambda weights: done(self, weights))
+        self.app.push_screen(AhpWizard(self.live.criteria, self.points), lambda weights: done(self, weights))
+
+    def action_stability(self) -> None:
+        from kamtui.tui.screens.stability import StabilityScreen
+
+        if self.live is None or not len(self.live):
+            self.notify("No accounts to rank yet.", severity="warning")
+            return
+        self.app.push_screen(StabilityScreen(self.live, dict(self.points), self.kam.selection.limits.params()))
 
     # -- limits and pins -----------------------------------------------------------------------------
 
@@ -374,7 +391,7 @@ exports the selection workbook for Excel.
         """Change the limits; a refused combination (e.g. a pin without a score) is undone and reported."""
         from dataclasses import replace
 
-        session = session_for(self.app)
+        session = self.kam.selection
         before = session.limits
         session.limits = replace(before, **changes)
         try:
@@ -389,7 +406,7 @@ exports the selection workbook for Excel.
     def action_limits(self) -> None:
         from kamtui.tui.screens.selection_dialogs import LimitsModal
 
-        limits = session_for(self.app).limits
+        limits = self.kam.selection.limits
 
         @guarded
         def done(screen: SelectionScreen, values) -> None:
@@ -402,7 +419,7 @@ exports the selection workbook for Excel.
         )
 
     def action_top_k(self, step: int) -> None:
-        limits = session_for(self.app).limits
+        limits = self.kam.selection.limits
         self._apply_limits(top_k=max(1, limits.top_k + step))
 
     def action_pin(self, kind: str) -> None:
@@ -410,7 +427,7 @@ exports the selection workbook for Excel.
         if account is None:
             self.notify("No account highlighted in the ranking.", severity="warning")
             return
-        limits = session_for(self.app).limits
+        limits = self.kam.selection.limits
         include, exclude = list(limits.include), list(limits.exclude)
         chosen, other = (include, exclude) if kind == "include" else (exclude, include)
         if account in chosen:
@@ -424,6 +441,32 @@ exports the selection workbook for Excel.
         self._apply_limits(include=tuple(include), exclude=tuple(exclude))
         self.notify(message)
 
+    def action_filter(self) -> None:
+        from kamtui.core.column_map import parse_filter
+        from kamtui.service.accounts import attribute_names
+        from kamtui.tui.screens.selection_dialogs import ValueModal
+
+        names = attribute_names(self.kam.store)
+
+        @guarded
+        def done(screen: SelectionScreen, chosen) -> None:
+            if chosen is not None:
+                screen.filter = chosen or None
+                if screen.view is not None:
+                    screen._show(screen.view)
+
+        self.app.push_screen(
+            ValueModal(
+                "Filter the ranking",
+                "Show the accounts with ATTRIBUTE=VALUE"
+                + (f" (attributes: {', '.join(names)})" if names else "")
+                + "; empty shows every account:",
+                "" if self.filter is None else f"{self.filter.name}={self.filter.value}",
+                lambda text: parse_filter(text, names) or "",
+            ),
+            lambda chosen: done(self, chosen),
+        )
+
     # -- runs and export -----------------------------------------------------------------------------
 
     def action_save_run(self) -> None:
@@ -434,13 +477,6 @@ exports the selection workbook for Excel.
         self.save(self._key(), self.live, export=False)
 
     def action_export(self) -> None:
-        try:
-            from kamtui.excel.selection_workbook import write_selection_workbook  # noqa: F401
-        except ImportError:
-            self.notify(
-                "Export not available: the selection workbook is not part of this build.", severity="warning"
-            )
-            return
         if self.live is None or not len(self.live):
             self.notify("No accounts to rank yet.", severity="warning")
             return
@@ -450,27 +486,52 @@ exports the selection workbook for Excel.
         )
         self.save(self._key(), self.live, export=True)
 
-    @work(thread=True, group="selection-save", exit_on_error=False)
-    def save(self, key: tuple, live: LiveRanking, export: bool) -> None:
-        from datetime import datetime
+    def action_save_note(self) -> None:
+        from kamtui.service.ranking import check_note
+        from kamtui.tui.screens.selection_dialogs import ValueModal
 
-        from kamtui.ranking import load_run, rank_accounts, save_run
+        if self.live is None or not len(self.live):
+            self.notify("No accounts to rank yet.", severity="warning")
+            return
+        key = self._key()
+
+        @guarded
+        def done(screen: SelectionScreen, note: str | None) -> None:
+            if note is not None:
+                screen._busy(True, "saving…")
+                screen.save(key, screen.live, export=False, note=note or None)
+
+        self.app.push_screen(
+            ValueModal("Save run with a note", "Note kept with the run (who saves it is recorded too):", "", check_note),
+            lambda note: done(self, note),
+        )
+
+    @work(thread=True, group="selection-save", exit_on_error=False)
+    def save(self, key: tuple, live: LiveRanking, export: bool, note: str | None = None) -> None:
+        """Save the ranking as a run (once: ``e`` after ``s`` exports the run just saved, and a note after
+        ``s`` is added to that run), and export it."""
+        from kamtui.service import exports
+        from kamtui.service import ranking as service
 
         app = self.kam
         try:
             with reported(app), app.thread_store() as store:
-                points = dict(zip(live.criteria.ids, key[0], strict=True))
-                ranking = rank_accounts(store, live.criteria, key[1], points=points, matrix=live.matrix)
-                run_id = save_run(store, ranking)
-                saved = load_run(store, run_id)
+                already = self.saved[1] if self.saved is not None and self.saved[0] == key else None
                 path = None
-                if export:
-                    from kamtui.excel.common import export_path
-                    from kamtui.excel.selection_workbook import write_selection_workbook
-
-                    now = datetime.now().astimezone()
-                    path = export_path("selection", f"run {run_id} {saved.criteria.id}", None, now)
-                    write_selection_workbook(saved, path, exported_at=now)
+                if already is not None:
+                    if note:
+                        service.note_run(store, already, note)
+                    saved = service.run(store, already)
+                    if export:
+                        path = exports.export_run(store, already).path
+                else:
+                    points = dict(zip(live.criteria.ids, key[0], strict=True))
+                    ranking = service.rank(store, live.criteria, key[1], points=points, matrix=live.matrix)
+                    if export:
+                        exported = exports.export_ranking(store, ranking, note=note)
+                        saved, path = service.run(store, exported.run_id), exported.path
+                    else:
+                        saved = service.save_run(store, ranking, note)
                 app.call_from_thread(self._saved, key, saved, path)
         finally:
             call_ui(app, self._busy, False)
@@ -478,7 +539,7 @@ exports the selection workbook for Excel.
 
     def _saved(self, key: tuple, saved, path) -> None:
         self.last_run = saved.run_id
-        session_for(self.app).generation += 1
+        self.saved = (key, saved.run_id)
         if self.live is not None:
             full = view_of_ranking(saved, self.live.names)
             self.full = (key, full)
@@ -488,4 +549,5 @@ exports the selection workbook for Excel.
             self.last_export = path
             self.notify(f"Run {saved.run_id} exported to {path}", title="Workbook written", timeout=12)
         else:
-            self.notify(f"Ranking saved as run {saved.run_id}.")
+            noted = f" with the note '{saved.note}'" if saved.note else ""
+            self.notify(f"Ranking saved as run {saved.run_id}{noted}.")

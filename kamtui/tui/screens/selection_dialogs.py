@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Static
 
-from kamtui.core.errors import InvalidValueError, KamError
+from kamtui.core.errors import KamError
 
 Check = Callable[[str], Any]  # text -> value, or raises KamError with the reason
 
@@ -82,25 +82,6 @@ class ValueModal(ModalScreen[Any]):
         self.dismiss(None)
 
 
-def parse_limit(text: str, what: str, whole: bool = False) -> float | int | None:
-    text = text.strip().replace(",", ".")
-    if not text:
-        if whole:
-            raise InvalidValueError(f"{what}: a whole number of accounts (1 or more) is needed")
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidValueError(f"{what}: '{text}' is not a number") from None
-    if whole:
-        if value != int(value) or value < 1:
-            raise InvalidValueError(f"{what}: a whole number of accounts, 1 or more (got {text})")
-        return int(value)
-    if not value >= 0 or value == float("inf"):
-        raise InvalidValueError(f"{what}: a number of FTE, 0 or more (got {text})")
-    return value
-
-
 class LimitsModal(ModalScreen[tuple[int, float | None, float | None] | None]):
     """K, total capacity (FTE) and the cap per KAM (FTE); blank capacity = no effort limit."""
 
@@ -143,12 +124,13 @@ class LimitsModal(ModalScreen[tuple[int, float | None, float | None] | None]):
         self.query_one("#limit-k", Input).focus()
 
     def _values(self) -> tuple[int, float | None, float | None]:
-        top_k = parse_limit(self.query_one("#limit-k", Input).value, "K", whole=True)
-        capacity = parse_limit(self.query_one("#limit-capacity", Input).value, "capacity")
-        per_kam = parse_limit(self.query_one("#limit-per-kam", Input).value, "cap per KAM")
-        if per_kam is not None and capacity is None:
-            raise InvalidValueError("a cap per KAM works within a total capacity: give the capacity too")
-        return int(top_k), capacity, per_kam  # type: ignore[arg-type]
+        from kamtui.service.ranking import parse_limits
+
+        return parse_limits(
+            self.query_one("#limit-k", Input).value,
+            self.query_one("#limit-capacity", Input).value,
+            self.query_one("#limit-per-kam", Input).value,
+        )
 
     def _apply(self) -> None:
         try:

@@ -17,10 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
+from kamtui.core.assessments import AnswerRow, Assessment
 from kamtui.core.healthcheck import NOT_APPLICABLE, RATED, UNKNOWN
 from kamtui.core.levels import LEVELS
 from kamtui.core.survey import Indicator
-from kamtui.store.healthchecks import AnswerRow, Assessment
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import guarded
 from kamtui.tui.screens.base import KamScreen
@@ -42,9 +42,10 @@ class StatementPanel(VerticalScroll, can_focus=False):
 class SurveyScreen(KamScreen):
     HELP_TITLE = "Survey"
     HELP_TEXT = """
-Rate each statement against the five maturity levels, as things are today:
+Rate each statement on the five levels, as things are today:
 1 Ad hoc · 2 Awareness · 3 Repeatable · 4 Predictable · 5 Activating.
-The middle of the screen shows what each level looks like for this element.
+Beside each level is what it means for this statement: the survey's scale (for example "absent" to
+"improving"), or the statement's own five steps where it has them.
 
 Press 1-5 to rate, n when the statement does not apply, u when you cannot judge it. The answer is saved
 at once and the next statement comes up. c adds a comment. Move with ← → (or k = previous, j = next),
@@ -131,7 +132,7 @@ Left: each element's answered statements. Top: your progress over the whole surv
         yield Footer()
 
     def on_mount(self) -> None:
-        from kamtui.store.healthchecks import respondent_answers
+        from kamtui.service.healthcheck import respondent_answers
 
         self.set_header(f"Survey · {self.assessment.title}", self.assessment.programme)
         who = self.respondent + (f" ({self.role})" if self.role else "")
@@ -161,8 +162,12 @@ Left: each element's answered statements. Top: your progress over the whole surv
         self._fitted = key
         desc_width = max(8, width - LEVEL_NAME_WIDTH - 2)
         longest = max(_lines(ind.text, width) for ind in element.indicators)  # decided per element
-        # head, statement, answer and comment lines with their margins, then the five levels
-        need = 6 + longest + sum(_lines(d, desc_width) for d in element.levels)
+        # head, statement, answer and comment lines with their margins, then the five anchors
+        anchors = max(
+            (self.survey.anchors_for(ind.id) for ind in element.indicators),
+            key=lambda a: sum(_lines(d, desc_width) for d in a),
+        )
+        need = 6 + longest + sum(_lines(d, desc_width) for d in anchors)
         compact = need > height
         if compact != self.has_class("compact"):  # restyling the screen costs ~30 ms: only on a change
             self.set_class(compact, "compact")
@@ -216,7 +221,8 @@ Left: each element's answered statements. Top: your progress over the whole surv
         row = self.answers.get(indicator.id)
         value = row.value if row is not None else None
         status = row.status if row is not None else None
-        self.query_one(LevelPicker).show(element.levels, value if status == RATED else None, self.looking)
+        anchors = self.survey.anchors_for(indicator.id)  # the statement's own, the survey's scale, or the element's
+        self.query_one(LevelPicker).show(anchors, value if status == RATED else None, self.looking)
         answer = Text("Answer: ", style="bold")
         answer.append(fmt.answer_label(value, status), style="bold" if status else "italic")
         answer.append("   ")
@@ -242,7 +248,7 @@ Left: each element's answered statements. Top: your progress over the whole surv
     # -- answering ------------------------------------------------------------------------------------
 
     def _save(self, value: int | None, status: str) -> None:
-        from kamtui.store.healthchecks import save_answer
+        from kamtui.service.healthcheck import save_answer
 
         indicator = self.indicator
         save_answer(self.kam.store, self.respondent_id, indicator.id, value, status)
@@ -305,7 +311,7 @@ Left: each element's answered statements. Top: your progress over the whole surv
 
     @guarded
     def _comment_given(self, indicator_id: str, text: str | None) -> None:
-        from kamtui.store.healthchecks import save_comment
+        from kamtui.service.healthcheck import save_comment
 
         if text is None:
             return

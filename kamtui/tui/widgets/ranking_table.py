@@ -1,6 +1,6 @@
 """The ranking as a table that draws only the lines on screen (10,000 accounts re-rank without lag).
 
-A Line API widget: :meth:`show` swaps in a new :class:`~kamtui.tui.screens.selection_state.View` and
+A Line API widget: :meth:`show` swaps in a new :class:`~kamtui.tui.selection_session.View` and
 refreshes; :meth:`render_line` formats just the visible rows. Row 0 is the header (it does not scroll).
 The cursor follows the account, not the position, so an account keeps the cursor while the ranking moves.
 """
@@ -22,7 +22,7 @@ from kamtui.tui.format import DASH, clip
 from kamtui.tui.widgets.score_bar import score_bar
 
 if TYPE_CHECKING:
-    from kamtui.tui.screens.selection_state import Row, View
+    from kamtui.tui.selection_session import Row, View
 
 QUADRANT_COLOUR = {
     "Strategic": "level-green",

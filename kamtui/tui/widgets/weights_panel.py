@@ -29,6 +29,7 @@ class WeightsPanel(Widget, can_focus=True):
         Binding("down", "move(1)", "Down", show=False),
         Binding("home", "move(-99)", "First", show=False),
         Binding("end", "move(99)", "Last", show=False),
+        Binding("enter", "screen.type_points", "Type points", key_display="Enter", id="kam.weights.type"),
     ]
 
     class Moved(Message):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
+from kamtui.core.assessments import AnswerRow
 from kamtui.core.survey import Survey
-from kamtui.store.healthchecks import AnswerRow
 
 PROGRAMME = "Northwind Industrial KAM programme"
 EARLIER_TITLE = "Baseline healthcheck (last year)"
@@ -110,8 +110,17 @@ DEMO_OWNERS = ["Priya Raman", "Tom Fischer", "Nadia Haddad", "Oskar Lind"]
 DEMO_SEGMENTS = ["Manufacturing", "Healthcare", "Energy & Utilities", "Transport", "Food & Retail"]
 
 
+# Criteria of kam-default (version 2) that do not follow how attractive the account really is: most
+# customers are sound payers whatever their potential (low risk, now and then a weak one).
+INDEPENDENT = {"credit_risk"}
+
+
 def demo_account_rows(criteria, seed: int = 7) -> list[dict[str, object]]:
-    """Thirty candidate accounts with plausible, correlated values for the criteria set (a few gaps)."""
+    """Thirty candidate accounts with plausible, correlated values for the criteria set (a few gaps).
+
+    Attractiveness criteria follow one hidden "potential" per account, strength criteria one hidden
+    "closeness", each with noise; a share of wallet (a number on a 0-100 scale) follows closeness.
+    """
     rng = random.Random(seed)
     rows = []
     for index, name in enumerate(DEMO_ACCOUNTS):
@@ -120,6 +129,8 @@ def demo_account_rows(criteria, seed: int = 7) -> list[dict[str, object]]:
         values: dict[str, float | None] = {}
         for criterion in criteria.criteria:
             driver = potential if criterion.group == "attractiveness" else closeness
+            if criterion.id in INDEPENDENT:
+                driver = 1.0 - rng.betavariate(2.0, 5.0)  # mostly low risk
             if criterion.is_cost:
                 driver = 1.0 - driver
             if criterion.kind == "rating":

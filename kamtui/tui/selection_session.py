@@ -1,49 +1,44 @@
-"""The account-selection session the Accounts, Weights/Ranking and Portfolio screens share.
+"""The account-selection session the Accounts, Weights/Ranking and Portfolio screens share, and the view
+models their widgets draw.
 
-One :class:`SelectionSession` hangs on the app: the criteria set, the accounts as a value matrix, the
-weights (points), the ranking parameters (K, capacity, per-KAM cap, pins) and the highlighted account (the
-cursor the Ranking and Portfolio screens share).
+One :class:`SelectionSession` is the app's ``selection`` attribute: the ranking parameters (K, capacity,
+per-KAM cap, pins) and the highlighted account (the cursor the Ranking and Portfolio screens share).
 
-Live re-ranking: :class:`LiveRanking` prepares the matrix once (a :class:`~kamtui.core.selection.Ranker`
-plus the normalised values with their presence mask), so each weight change costs one matrix product and a
-sort: overall, rank, group scores and quadrants by the same rules as :func:`kamtui.core.selection.score`,
-and, without an effort limit, the pick itself (:func:`kamtui.core.capacity.select` is cheap then). The
-slow part, robustness (and a capacity pick, which solves a MILP), comes from a thread worker running
-:func:`kamtui.ranking.rank_accounts` on the same points, parameters and matrix; its result replaces the
-live one when it is still current.
+Live re-ranking: :class:`LiveRanking` wraps a :class:`kamtui.core.selection.Scorer` prepared once for the
+accounts, so each weight change costs a matrix product and a sort by the very rules of ``score()``; and,
+without an effort limit, the pick itself (``kamtui.core.capacity.select`` is cheap then). The slow part,
+robustness (and a capacity pick, which solves a MILP), comes from a thread worker running
+``kamtui.service.ranking.rank`` on the same points, parameters and matrix; its result replaces the live
+one when it is still current.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kamtui.core.accounts import Matrix
 from kamtui.core.criteria import CriteriaSet
-from kamtui.store.accounts import Matrix
+from kamtui.core.ranking import DEFAULT_TOP_K, Params
 
 if TYPE_CHECKING:
-    from kamtui.ranking import Params, Ranking
-    from kamtui.store import Store
-
-SESSION_ATTRIBUTE = "_kam_selection_session"
+    from kamtui.core.ranking import Ranking
 
 
 @dataclass
 class Limits:
-    """What the user set on the Ranking screen (turned into :class:`kamtui.ranking.Params`)."""
+    """What the user set on the Ranking screen (turned into :class:`kamtui.core.ranking.Params`)."""
 
-    top_k: int = 15
+    top_k: int = DEFAULT_TOP_K
     capacity: float | None = None
     per_kam: float | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
     def params(self) -> Params:
-        from kamtui.ranking import Params
-
         return Params(
             top_k=self.top_k,
             capacity=self.capacity,
@@ -67,15 +62,19 @@ class SelectionSession:
 
     limits: Limits = field(default_factory=Limits)
     highlighted: str | None = None  # account name under the shared cursor
-    generation: int = 0  # bumped whenever accounts or weights change, so screens know to refresh
 
+    def renamed(self, old: str, new: str) -> None:
+        """Pins and the cursor follow an account's new name."""
+        limits = self.limits
+        limits.include = tuple(new if n == old else n for n in limits.include)
+        limits.exclude = tuple(new if n == old else n for n in limits.exclude)
+        if self.highlighted == old:
+            self.highlighted = new
 
-def session_for(app: Any) -> SelectionSession:
-    session = getattr(app, SESSION_ATTRIBUTE, None)
-    if session is None:
-        session = SelectionSession()
-        setattr(app, SESSION_ATTRIBUTE, session)
-    return session
+    def removed(self, name: str) -> None:
+        limits = self.limits
+        limits.include = tuple(n for n in limits.include if n != name)
+        limits.exclude = tuple(n for n in limits.exclude if n != name)
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,49 +126,18 @@ class LiveRanking:
     """One value matrix prepared for re-ranking under changing weights (see the module docstring)."""
 
     def __init__(self, criteria: CriteriaSet, matrix: Matrix) -> None:
-        from kamtui.core.selection import Ranker, normalise
+        from kamtui.core.selection import Scorer
 
         self.criteria = criteria
         self.matrix = matrix
         self.names = tuple(matrix.names)
-        self.ranker = Ranker(matrix.values, criteria)
-        v = normalise(matrix.values, criteria)
-        present = ~np.isnan(v)
-        self._v0 = np.where(present, v, 0.0)
-        self._present = present.astype(np.float64)
-        lay = criteria.layout
-        self._groups = np.stack([np.ones(len(criteria)), lay.attractiveness, lay.strength], axis=1)
+        self.scorer = Scorer(matrix.values, criteria, self.names)
 
     def __len__(self) -> int:
         return len(self.names)
 
     def scores(self, points: np.ndarray):
-        """A :class:`~kamtui.core.selection.Scores` under ``points``, by the rules of ``score()``."""
-        from kamtui.core.selection import Scores, quadrants, ranking_order
-
-        p = np.asarray(points, dtype=np.float64)
-        overall, rank = self.ranker.rank(p)
-        group_points = self._groups * p[:, None]
-        num = self._v0 @ group_points
-        den = self._present @ group_points
-        with np.errstate(invalid="ignore", divide="ignore"):
-            groups = np.where(den[:, 1:] > 0, 10.0 * num[:, 1:] / den[:, 1:], np.nan)
-        attractiveness = np.ascontiguousarray(groups[:, 0])
-        strength = np.ascontiguousarray(groups[:, 1])
-        thresholds = self.criteria.thresholds
-        return Scores(
-            normalised=self._v0,
-            weights=p / p.sum(),
-            coverage=den[:, 0] / p.sum(),
-            overall=overall,
-            attractiveness=attractiveness,
-            strength=strength,
-            rank=rank,
-            quadrant=quadrants(attractiveness, strength, thresholds),
-            order=ranking_order(rank, self.names),
-            names=self.names,
-            thresholds=thresholds,
-        )
+        return self.scorer.scores(np.asarray(points, dtype=np.float64))
 
     def view(self, points: np.ndarray, params: Params) -> View:
         """The live ranking: scores now; the pick too when no effort limit needs the solver."""
@@ -257,22 +225,14 @@ def merge_robustness(live: View, full: View) -> View:
     return View(rows, live.points, live.params, full.binding, full.notes, robust=True)
 
 
-def load_selection(store: Store) -> tuple[CriteriaSet, Matrix, dict[str, float]]:
-    """The active criteria set, the accounts over it, and the effective points (runs in a thread)."""
-    from kamtui.ranking import effective_points, resolve_criteria
-    from kamtui.store.accounts import load_matrix
+def load_selection(db) -> tuple[CriteriaSet, Matrix, dict[str, float]]:
+    """The active criteria set, the accounts over it, and the points in force (runs in a thread)."""
+    from kamtui.service.accounts import matrix
+    from kamtui.service.criteria import resolve_criteria
+    from kamtui.service.weights import effective_points
 
-    criteria = resolve_criteria(store, None)
-    matrix = load_matrix(store, criteria.ids)
-    return criteria, matrix, effective_points(store, criteria)
-
-
-QUADRANT_STYLE = {  # theme variable per quadrant (the level colours of the theme)
-    "Strategic": "level-green",
-    "Star": "level-blue",
-    "Status": "level-yellow",
-    "Streamline": "level-orange",
-}
+    criteria = resolve_criteria(db, None)
+    return criteria, matrix(db, criteria), effective_points(db, criteria)
 
 
 def score_text(value: float | None, digits: int = 1) -> str:
