@@ -96,7 +96,7 @@ def test_answers_survive_sigkill_and_the_survey_resumes(tmux, tmp_path):
     tmux.keys("Enter")
     tmux.type("Tmux programme")
     tmux.keys("Enter")
-    tmux.wait_for("Who is answering")
+    tmux.wait_for("pick yourself, or add a new respondent")  # loaded: the name field has the focus
     tmux.type("Dana")
     tmux.keys("Enter")
     tmux.type("KAM")

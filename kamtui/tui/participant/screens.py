@@ -102,13 +102,12 @@ your answers; nobody else's name or answers are shown here.
                 yield Static("New here?", classes="panel-title")
                 if not anonymous:
                     yield Label("Your name")
-                    yield Input(placeholder="Your name", id="join-name", cursor_blink=False)
+                    yield Input(placeholder="Your name", id="join-name")
                 yield Label("Your role (optional)")
                 roles = role_choices(view.roles)
                 yield RoleInput(
                     placeholder="e.g. " + ", ".join(roles[:3]),
                     id="join-role",
-                    cursor_blink=False,
                     suggester=SuggestFromList(roles, case_sensitive=False),
                 )
                 with Grid(id="join-roles"):
@@ -118,8 +117,8 @@ your answers; nobody else's name or answers are shown here.
             with Vertical(id="join-back", classes="panel"):
                 yield Static("Coming back?", classes="panel-title")
                 if not anonymous:
-                    yield Input(placeholder="Your name", id="resume-name", cursor_blink=False)
-                yield Input(placeholder="Your code (6 characters)", id="resume-code", cursor_blink=False)
+                    yield Input(placeholder="Your name", id="resume-name")
+                yield Input(placeholder="Your code (6 characters)", id="resume-code")
                 yield Button("Resume", id="join-resume")
             yield Static("", id="join-error", markup=False)
         yield Footer()
@@ -127,6 +126,8 @@ your answers; nobody else's name or answers are shown here.
     def on_mount(self) -> None:
         self.set_header()
         self.set_class(self.app.size.width < NARROW, "narrow")
+        for field in self.query(Input):
+            field.cursor_blink = False  # see RoleInput
         first = "#join-role" if self.participant_app.view.options.anonymous else "#join-name"
         self.query_one(first, Input).focus()
 

@@ -236,7 +236,14 @@ Below: how many candidate accounts and selection runs the database holds.
         app = self.kam
         try:
             with reported(app), app.thread_store() as store:
-                assessment_id = create_assessment(store, wanted.title, wanted.survey_id, wanted.programme)
+                assessment_id = create_assessment(
+                    store,
+                    wanted.title,
+                    wanted.survey_id,
+                    wanted.programme,
+                    anonymous=wanted.anonymous,
+                    min_group=wanted.min_group,
+                )
                 app.call_from_thread(self._created, assessment_id)
         finally:
             call_ui(app, self._loaded)

@@ -154,7 +154,15 @@ press Enter. The survey then opens at the first statement not answered yet.
             self.query_one("#respondent-name", Input).focus()
             return
         respondent_id = register(self.kam.store, self.assessment_id, name, role)
-        self.start(respondent_id, name, role)
+        stored = self._stored_name(respondent_id) or name  # an anonymous assessment keeps a code, not the name
+        if stored != name:
+            self.notify(f"Answering as {stored}: this assessment is anonymous and stores no names.")
+        self.start(respondent_id, stored, role)
+
+    def _stored_name(self, respondent_id: int) -> str | None:
+        from kamtui.service.healthcheck import respondents
+
+        return next((p["name"] for p in respondents(self.kam.store, self.assessment_id) if p["id"] == respondent_id), None)
 
     def start(self, respondent_id: int, name: str, role: str | None) -> None:
         from kamtui.tui.screens.survey import SurveyScreen
