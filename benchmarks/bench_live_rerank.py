@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def build_db(path: Path, n: int, seed: int = 7) -> None:
-    from kamtui.core.criteria import load_criteria
+    from kamtui.core.criteria_file import load_criteria
     from kamtui.store import open_store
     from kamtui.store.accounts import AccountUpdate, apply_updates
 

@@ -37,7 +37,8 @@ import sys, time
 import textual.app
 
 def _ready(self) -> None:
-    print("PAINTED", time.monotonic(), flush=True)
+    # sys.__stdout__: the app's own output channel (kamtui keeps descriptor 1 silenced while it runs)
+    print("PAINTED", time.monotonic(), file=sys.__stdout__, flush=True)
     self.exit()
 
 _run = textual.app.App.run

@@ -21,7 +21,7 @@ _KINDS = ("Holding", "GmbH", "AG", "SE", "Group", "Ltd", "SA", "BV")
 
 
 def criteria():
-    from kamtui.core.criteria import load_criteria
+    from kamtui.core.criteria_file import load_criteria
 
     return load_criteria(CRITERIA)
 

@@ -72,6 +72,13 @@ def import_(
     if imported.extras:
         hint = " (keep them with --extra keep)" if extra is None and imported.ignored else ""
         click.echo(f"note: {imported.extras}{hint}", err=True)
+    if imported.other_set:
+        other, columns = imported.other_set
+        click.echo(
+            f"note: {', '.join(columns)} {'is a criterion' if len(columns) == 1 else 'are criteria'} of "
+            f"'{other}': to read {'it' if len(columns) == 1 else 'them'}, import with --criteria {other}",
+            err=True,
+        )
     click.echo(
         f"imported {imported.accounts} accounts ({imported.created} new, {imported.updated} updated) "
         f"for criteria '{imported.criteria}'"

@@ -16,7 +16,7 @@ def criteria() -> None:
 @click.argument("ref", metavar="FILE|ID")
 def validate(ref: str) -> None:
     """Check a criteria file (or built-in id); list every problem by file and key."""
-    from kamtui.core.criteria import load_criteria
+    from kamtui.core.criteria_file import load_criteria
 
     loaded = load_criteria(ref)
     groups = {g: sum(1 for c in loaded.criteria if c.group == g) for g in ("attractiveness", "strength")}
@@ -29,7 +29,7 @@ def validate(ref: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_criteria(as_json: bool) -> None:
     """The built-in criteria sets."""
-    from kamtui.core.criteria import list_builtin_criteria
+    from kamtui.core.criteria_file import list_builtin_criteria
 
     sets = list_builtin_criteria()
     if as_json:

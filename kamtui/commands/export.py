@@ -106,6 +106,7 @@ def compare(
 @criteria_option
 @ranking_options
 @click.option("--note", default=None, help="A note kept with the new run.")
+@click.option("--by", "saved_by", default=None, metavar="NAME", help="Who saves the new run (default: your user name).")
 @db_option
 @click.pass_context
 def selection(
@@ -121,6 +122,7 @@ def selection(
     samples: int,
     seed: int,
     note: str | None,
+    saved_by: str | None,
     db: str | None,
 ) -> None:
     """Account-selection workbook of a saved run (prints the path written).
@@ -136,7 +138,7 @@ def selection(
     source = click.get_current_context().get_parameter_source
     changed = [
         name
-        for name in ("top_k", "capacity", "per_kam", "include", "exclude", "samples", "seed", "note")
+        for name in ("top_k", "capacity", "per_kam", "include", "exclude", "samples", "seed", "note", "saved_by")
         if source(name) is click.core.ParameterSource.COMMANDLINE
     ]
     if run_id is not None and (criteria_ref or changed):
@@ -146,7 +148,8 @@ def selection(
     params = None if run_id is not None else params_of(top_k, capacity, per_kam, include, exclude, samples, seed)
     with open_db(ctx, db) as store:
         exported = export_selection(
-            store, run_id=run_id, criteria_ref=criteria_ref, params=params, output=output, note=note
+            store, run_id=run_id, criteria_ref=criteria_ref, params=params, output=output, note=note,
+            saved_by=saved_by,
         )
     if exported.new_run:
         click.echo(f"ranked the current accounts and saved them as run {exported.run_id}", err=True)

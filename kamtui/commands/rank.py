@@ -156,7 +156,11 @@ def ranking_text(ranking) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "none" if value is None else f"{value:.6g}"
+    if value is None:
+        return "none"
+    if float(value).is_integer() and abs(value) >= 1000:
+        return f"{int(value):,}"
+    return f"{value:.6g}"
 
 
 def crosscheck_lines(ranking) -> list[str]:

@@ -110,6 +110,11 @@ def ahp(
         raise service.inconsistent(applied)
 
 
+def _zero(value: float) -> float:
+    """Rounding noise of a consistent matrix shown as 0 (no "-0.0000")."""
+    return 0.0 if abs(value) < 5e-7 else value
+
+
 def _ratio(value: float) -> str:
     return f"{value:.3g}" if value >= 1 else f"1/{1 / value:.3g}"
 
@@ -123,7 +128,7 @@ def ahp_text(applied) -> str:
     for member in applied.members:
         if panel:
             state = "consistent" if member.result.consistent else f"inconsistent (> {CR_LIMIT:.2f})"
-            lines.append(f"{member.source}: CR {member.result.cr:.4f} {state}")
+            lines.append(f"{member.source}: CR {_zero(member.result.cr):.4f} {state}")
         if member.completed:
             pairs = ", ".join(
                 f"{a} vs {b} = {_ratio(member.result.matrix[applied.ids.index(a), applied.ids.index(b)])}"
@@ -137,7 +142,7 @@ def ahp_text(applied) -> str:
     for c in applied.ids:
         lines.append(f"{c:<28} {applied.weights[c]:.4f}")
     result = applied.result
-    lines.append(f"lambda max {result.lambda_max:.4f}   CI {result.ci:.4f}   CR {result.cr:.4f}")
+    lines.append(f"lambda max {result.lambda_max:.4f}   CI {_zero(result.ci):.4f}   CR {_zero(result.cr):.4f}")
     if applied.consensus is not None:
         lines.append(
             f"consensus {applied.consensus:.1%} ({applied.consensus_words}; Goepel's AHP consensus indicator)"

@@ -28,11 +28,7 @@ from typing import Any
 from kamtui.core.assessments import AnswerRow, Assessment
 from kamtui.core.errors import InvalidValueError, KamError
 from kamtui.core.healthcheck import RATED, Answer, Report, adjust_p_values, element_scores_by_respondent
-
-# What ``kamtui serve`` tells the app process of a tab: that it is served, and (the lead's) the join link.
-SERVED_ENV = "KAMTUI_SERVED"
-JOIN_URL_ENV = "KAMTUI_JOIN_URL"
-JOIN_ASSESSMENT_ENV = "KAMTUI_JOIN_ASSESSMENT"
+from kamtui.core.served import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV, SERVED_ENV  # noqa: F401 (re-exported)
 
 DEFAULT_MIN_GROUP = 3
 MAX_MIN_GROUP = 1000

@@ -5,7 +5,9 @@ A file with one bad row writes nothing; every problem is listed as ``file:row:co
 (the first 50, then how many more). Column headers, account names, respondents and roles are compared by
 :func:`kamtui.core.names.name_key` (case, Unicode normalisation and spacing do not make two names), and
 refused by :func:`kamtui.core.names.name_problem` when they hold an invisible character; a name is kept
-as first written in the file, in NFC (README, "Reliability").
+as first written in the file, in NFC (README, "Reliability"). Which field each column of an accounts file
+gives is :mod:`kamtui.core.column_map`'s rule; the columns expected are said once, after the problems; a
+file whose numbers are all written with the other decimal mark is one problem naming the option.
 """
 
 from __future__ import annotations
@@ -291,7 +293,9 @@ def _account_rows(
     per_column: dict[tuple[int, int], int] = {}
     overflow = 0
 
-    other_mode: list[tuple[int, int, Problem]] = []  # cells that would read with the other decimal mark
+    # cells that would read with the other decimal mark, and whether they tell the marks apart (4.200
+    # does not: 4.2 or 4200?)
+    other_mode: list[tuple[int, int, bool, Problem]] = []
     other_overflow = 0
 
     def flag(index: int, phase: int, position: int, message: str, raw: Cell = "") -> None:
@@ -307,7 +311,8 @@ def _account_rows(
         problem = Problem(source, f"{numbers[index]}:{header}", message)
         found.append((index, phase, position, problem))
         if other:
-            other_mode.append((index, position, problem))
+            decisive = decimal_comma or not AMBIGUOUS_DOT.match(str(raw).strip().replace(" ", ""))
+            other_mode.append((index, position, decisive, problem))
 
     name_at = next(p for p, f in fields.items() if f == "account")
     names = (
@@ -365,9 +370,10 @@ def _account_rows(
                 flag(index, 2, position, message, column[index])
         criterion_values[criterion.id] = values
 
-    if other_mode and _all_read_in_other_mode(columns, [*criteria_at, *effort_at], decimal_comma):
+    decisive = [item for item in other_mode if item[2]]
+    if decisive and _all_read_in_other_mode(columns, [*criteria_at, *effort_at], decimal_comma):
         # the whole file is written with the other decimal mark: say so once instead of on every cell
-        index, position, _ = other_mode[0]
+        index, position, _, _ = decisive[0]
         dropped = {id(problem) for *_, problem in other_mode}
         found = [item for item in found if id(item[3]) not in dropped]
         overflow -= other_overflow

@@ -10,7 +10,7 @@ Under that rescaling every account's ranked score is a ratio of two linear funct
 
     r_i(t) = 10 (A_i t + B_i (1 - t)) / (C_i t + D_i (1 - t))
 
-with A_i = w-free value of j (v_ij, when j is ranked and present), C_i = 1 when it is, and B_i, D_i the
+with A_i = v_ij when j is ranked and the account has it (else 0), C_i = 1 when it has it, and B_i, D_i the
 weighted sum of the other ranked criteria the account has and of their weights, divided by 1 - w_j
 (the weighted mean is renormalised over the criteria present, so an account with a missing value has
 its own denominator; without missing values the denominators are all equal and r_i is linear in t).
@@ -18,14 +18,17 @@ Coverage is linear in t too: P_ij t + (1 - t) sum_(k != j present) w_k / (1 - w_
 
 So the events where the pick can change are closed-form: an account outside the pick overtakes one in
 it where (A_m t + B_m (1-t))(C_e t + D_e (1-t)) = (A_e t + B_e (1-t))(C_m t + D_m (1-t)), a quadratic in
-t (only sign changes count, and only with both accounts eligible there); an account's coverage crosses
-50 %. From today's weight, walking up (and down), the first overtaking is where the pick changes; a
-coverage crossing before it may or may not change it, which the pick at the midpoint of each piece
-between events decides (that check also catches a tie today that breaks at once). ``low`` and ``high``
-are the ends of the interval around today's weight where the pick is the same set: 0 or 1 when it
-holds all the way. Exact up to the 1e-10 tie tolerance of the scores (kamtui.core.selection). Only
-pairs that can meet are solved: a ratio of linear functions is monotone in t, so an outside account
-whose best score over the range is below every pick member's worst is left out (and vice versa).
+t (only sign changes count, and only with both accounts eligible there); a member's coverage falls
+below 50 % (it leaves); an outside account's coverage reaches 50 % where its score (or, without a
+ranked score, its name) puts it ahead of the weakest member. From today's weight, walking up (and
+down), the nearest of these is where the pick changes. The engine checks the pick just past today's
+weight and in the middle of the piece: a tie today that breaks at once, or a weight of 0 that turns
+positive and gives an account a score or a group it lacked, changes the pick at today's weight.
+``low`` and ``high`` are the ends of the interval around today's weight where the pick is the same
+set: 0 or 1 when it holds all the way. Exact up to the 1e-10 tie tolerance of the scores and the 1e-9
+slack of the 50 % coverage rule (kamtui.core.selection). Only pairs that can meet are solved: a ratio
+of linear functions is monotone in t, so an outside account whose best score over the range is below
+every pick member's worst is left out (and vice versa).
 
 A criterion that carries all the weight (every other weight 0) cannot move under this rescaling:
 its interval is [1, 1].
@@ -36,9 +39,12 @@ the weakest pick member it must overtake, minus its own; at equal scores the nam
 each ranked criterion the value that alone would bring it in, on the criterion's scale: ratings in
 whole steps (lo..hi), fixed-scale numbers on the scale, other numbers within the range of the other
 candidates' values (beyond it the min-max normalisation of every other account would move). The
-value is solved in closed form (r_e is linear in the account's own normalised value), rounded to the
-scale's step (3 significant digits for numbers) and checked by re-scoring; a criterion that cannot do
-it alone is left out, and an account no single value can bring in has no levers.
+value is solved in closed form (r_e is linear in the account's own normalised value) and rounded to the
+scale's step (3 significant digits for numbers), at least one step better than today's value; it is
+checked in closed form too (only the account's own score moves), except where the account alone holds
+a min-max column's minimum or maximum: then the column is rescaled to the other candidates' range and
+the value checked by re-scoring everyone. A criterion that cannot do it alone is left out, and an
+account no single value can bring in has no levers.
 """
 
 from __future__ import annotations
@@ -50,7 +56,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from kamtui.core.criteria import CriteriaSet
-from kamtui.core.names import name_key
 from kamtui.core.selection import MIN_COVERAGE, THRESHOLD_SLACK, TIE_TOLERANCE, Scorer, Scores
 
 JUST_OUTSIDE = 5  # accounts just outside the pick that get "what it would take"
@@ -241,18 +246,20 @@ class _Path:
         """Where, walking from today's weight in ``direction`` (+1 up, -1 down), the pick first changes.
 
         The nearest of: an outside account overtaking a member, a member's coverage falling below 50 %,
-        an outside account reaching 50 % coverage where it would be picked. The piece before it is
-        checked once with the engine (a tie today that breaks at once changes the pick at today's
-        weight)."""
+        an outside account reaching 50 % coverage where it would be picked (module docstring)."""
         start = self.start
         end = 1.0 if direction > 0 else 0.0
         if (end - start) * direction <= 0:
             return start
         first = self._first_overtaking(direction, end)
         first = self._first_eligibility_change(direction, first)
-        middle = 0.5 * (start + first)
-        if not np.array_equal(self.model.pick(self.weights_at(middle)), self.today):
-            return start
+        # the events assume the pick just past today's weight is today's: check it there (a tie today
+        # that breaks at once; a zero weight that becomes positive gives accounts a score or a group)
+        # and in the middle of the piece
+        near = start + direction * min(1e-9, 0.5 * abs(first - start))
+        for t in (near, 0.5 * (start + first)):
+            if not np.array_equal(self.model.pick(self.weights_at(t)), self.today):
+                return start
         return first
 
     def _first_eligibility_change(self, direction: int, best: float) -> float:
@@ -292,8 +299,7 @@ class _Path:
         if members.size == 0:
             return False
         r_e = float(self.score_at(t, np.array([e]))[0])
-        if math.isnan(r_e):
-            return False
+        r_e = -math.inf if math.isnan(r_e) else r_e  # no ranked score: after every score, by name among equals
         scores = self.score_at(t, members)
         scores = np.where(np.isnan(scores), -np.inf, scores)
         weakest_score = float(scores.min())
@@ -604,9 +610,3 @@ def _snap(raw: float, lo: float, hi: float, step: float, cost: bool) -> float:
     snapped = math.floor(units + 1e-9) * step if cost else math.ceil(units - 1e-9) * step
     snapped = float(f"{snapped:.12g}")
     return min(hi, max(lo, snapped))
-
-
-def _mask(names: list[str], wanted: Sequence[str]) -> np.ndarray:
-    keys = {name_key(n) for n in wanted}
-    exact = set(wanted)
-    return np.array([n in exact or name_key(n) in keys for n in names], dtype=bool)

@@ -24,8 +24,8 @@ from pathlib import Path
 from aiohttp import web
 from textual_serve.server import Server, to_int
 
-from kamtui.core.confidential import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV
 from kamtui.core.errors import KamError
+from kamtui.core.served import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV
 from kamtui.serve import pages
 from kamtui.serve.addresses import ServedAddresses, is_wildcard
 from kamtui.serve.sessions import AppProcess, Session, Sessions, clamp_size

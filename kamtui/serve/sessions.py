@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from textual_serve.app_service import AppService
 
-from kamtui.core.confidential import SERVED_ENV
+from kamtui.core.served import SERVED_ENV
 
 log = logging.getLogger("kamtui.serve")
 

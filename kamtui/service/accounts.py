@@ -1,5 +1,11 @@
 """Candidate accounts (README, "Account selection"): import, list, edit one value, add, rename, remove.
 
+An import reads the file's columns as :mod:`kamtui.core.column_map` decides (maps given now or remembered
+for the criteria set in ``column_maps``, the columns' own names, common CRM names; other columns kept as
+account attributes or ignored), checks every row (:mod:`kamtui.core.imports`) and previews what it would
+change before anything is written (:func:`check_import`, then :func:`apply_import`); a blank cell clears
+the stored value unless the import keeps stored values.
+
 ``set_cell`` is the one rule for a value typed by a person, on the command line (``accounts set``) and in
 the Accounts screen alike: a criterion by id or name, or one of owner, effort, segment, ref; numbers read
 by ``kamtui.core.numbers`` (thousands separators, the decimal comma when asked), effort and criterion
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kamtui.core.accounts import ACCOUNT_FIELDS, AccountRecord, AccountUpdate
-from kamtui.core.column_map import ImportPreview
+from kamtui.core.column_map import AccountImport, ImportPreview
 from kamtui.core.criteria import CriteriaSet
 from kamtui.core.errors import InvalidValueError
 from kamtui.core.names import name_key
@@ -33,6 +39,7 @@ class ImportedAccounts:
     ignored: tuple[str, ...] = ()  # the named columns not read because no map or name said what they are
     kept: tuple[str, ...] = ()  # the columns kept as attributes
     guesses: str | None = None  # the columns read by a CRM name or a remembered map, in one line
+    other_set: tuple[str, tuple[str, ...]] | None = None  # (a built-in set, the ignored columns it has)
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,16 @@ class SavedCell:
 
 
 def format_number(value: float) -> str:
-    """A stored number at full precision, as a person would type it back (4955123.45, not 4.95512e+06)."""
-    if value.is_integer() and abs(value) < 1e15:
+    """A stored number at full precision, as a person would type it back (4955123.45, not 4.95512e+06;
+    1e15 as 1000000000000000 and 0.00001 without an exponent, which the number rule would not read)."""
+    if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return repr(value)
+    text = repr(value)
+    if "e" in text:
+        from kamtui.core.numbers import plain
+
+        return plain(value)
+    return text
 
 
 def records(db: Database) -> list[AccountRecord]:
@@ -130,10 +143,20 @@ def check_import(
     """The checked accounts of ``table`` and what importing them would change (old -> new), nothing
     written; refused with every problem (ImportFileError). ``maps`` as :func:`parse_maps` gives them."""
     from kamtui.core.column_map import preview
+
+    imported = _checked(db, criteria, table, maps, extra, decimal_comma, keep_blank)
+    stored = {name_key(r.name): r for r in store.list_accounts(db)}
+    held = {name_key(name): attrs for name, attrs in store.attributes_by_name(db).items()}
+    return preview(imported, stored, held, format_number)
+
+
+def _checked(
+    db: Database, criteria: CriteriaSet, table, maps, extra, decimal_comma, keep_blank
+) -> AccountImport:
     from kamtui.core.imports import read_accounts
     from kamtui.store import column_maps
 
-    imported = read_accounts(
+    return read_accounts(
         table,
         criteria,
         decimal_comma=decimal_comma,
@@ -142,18 +165,17 @@ def check_import(
         extra=extra,
         keep_blank=keep_blank,
     )
-    stored = {name_key(r.name): r for r in store.list_accounts(db)}
-    held = {name_key(name): attrs for name, attrs in store.attributes_by_name(db).items()}
-    return preview(imported, stored, held, format_number)
 
 
-def apply_import(db: Database, criteria: CriteriaSet, checked: ImportPreview) -> tuple[int, int]:
-    """Write a checked import in one transaction and remember the maps it was given for ``criteria``;
-    returns (created, updated)."""
+def apply_import(
+    db: Database, criteria: CriteriaSet, checked: ImportPreview | AccountImport
+) -> tuple[int, int]:
+    """Write a checked import (previewed or not) in one transaction and remember the maps it was given
+    for ``criteria``; returns (created, updated)."""
     from kamtui.core.column_map import BY_MAP
     from kamtui.store import column_maps
 
-    imported = checked.imported
+    imported = checked.imported if isinstance(checked, ImportPreview) else checked
     kept = any(imported.attributes)
     result = store.apply_updates(db, imported.updates, imported.attributes if kept else None)
     maps = {c.header: c.target for c in imported.plan.choices if c.how == BY_MAP and c.header}
@@ -179,11 +201,8 @@ def import_accounts(
 
     parsed = parse_maps(criteria, maps)
     table = read_table(file, sheet=sheet, db=db)
-    checked = check_import(
-        db, criteria, table, maps=parsed, extra=extra, decimal_comma=decimal_comma, keep_blank=keep_blank
-    )
-    created, updated = apply_import(db, criteria, checked)
-    imported = checked.imported
+    imported = _checked(db, criteria, table, parsed, extra, decimal_comma, keep_blank)  # no preview needed
+    created, updated = apply_import(db, criteria, imported)
     return ImportedAccounts(
         len(imported.updates),
         created,
@@ -194,7 +213,25 @@ def import_accounts(
         imported.plan.left_over,
         imported.plan.kept,
         imported.guesses,
+        _other_set(criteria, imported.plan.left_over),
     )
+
+
+def _other_set(criteria: CriteriaSet, ignored: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
+    """The built-in criteria set that has the most of the ``ignored`` columns as criteria (a file scored on
+    another set, such as kam-default-v1 imported into kam-default), with those columns; None when none."""
+    if not ignored:
+        return None
+    from kamtui.core.criteria_file import list_builtin_criteria
+
+    best: tuple[str, tuple[str, ...]] | None = None
+    for other in list_builtin_criteria():
+        if other.id == criteria.id:
+            continue
+        found = tuple(column for column in ignored if other.match_column(column) is not None)
+        if found and (best is None or len(found) > len(best[1])):
+            best = (other.id, found)
+    return best
 
 
 def attributes(db: Database) -> dict[str, dict[str, str]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kamtui.core.criteria import CriteriaSet, load_criteria
+from kamtui.core.criteria import CriteriaSet
+from kamtui.core.criteria_file import load_criteria
 from kamtui.core.errors import CriteriaError, KamError
 from kamtui.service.database import Database
 

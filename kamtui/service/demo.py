@@ -47,7 +47,7 @@ def load_demo(db: Database) -> tuple[int, int]:
 def load_demo_accounts(db: Database) -> None:
     """The demo's candidate accounts, added only to a database that has no accounts yet."""
     from kamtui.core.accounts import AccountUpdate
-    from kamtui.core.criteria import load_criteria
+    from kamtui.core.criteria_file import load_criteria
     from kamtui.core.demo_data import demo_account_rows
     from kamtui.store import accounts as store
 

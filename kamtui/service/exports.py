@@ -111,10 +111,16 @@ def export_run(db: Database, run_id: int, output: str | None = None) -> Exported
     return Exported(path, run_id)
 
 
-def export_ranking(db: Database, ranking: rk.Ranking, output: str | None = None, note: str | None = None) -> Exported:
+def export_ranking(
+    db: Database,
+    ranking: rk.Ranking,
+    output: str | None = None,
+    note: str | None = None,
+    saved_by: str | None = None,
+) -> Exported:
     """Save ``ranking`` as a new run and write its workbook; if the workbook fails, the run is taken back."""
     check_output(output)
-    saved = rk.save_run(db, ranking, note)
+    saved = rk.save_run(db, ranking, note, saved_by)
     assert saved.run_id is not None
     try:
         exported = export_run(db, saved.run_id, output)
@@ -132,6 +138,7 @@ def export_selection(
     params: Params | None = None,
     output: str | None = None,
     note: str | None = None,
+    saved_by: str | None = None,
 ) -> Exported:
     """A saved run's workbook, or (without ``run_id``) the current ranking with ``params``, saved first."""
     if run_id is not None:
@@ -143,4 +150,4 @@ def export_selection(
     criteria = resolve_criteria(db, criteria_ref)
     if count_accounts(db) == 0:
         raise NotFoundError("no accounts to rank yet: import them first, or export a saved run", hint="import")
-    return export_ranking(db, rk.rank(db, criteria, params or Params()), output, note)
+    return export_ranking(db, rk.rank(db, criteria, params or Params()), output, note, saved_by)

@@ -15,11 +15,11 @@ from kamtui.core.confidential import DEFAULT_MIN_GROUP, check_min_group, protect
 from kamtui.core.errors import InvalidValueError
 from kamtui.core.healthcheck import ANSWER_CHOICES, DEFAULT_TARGET, RATED, Answer, Report, parse_answer_value
 from kamtui.core.levels import level_name
+from kamtui.core.trend import PREVIOUS
 from kamtui.service.database import Database
 from kamtui.store import healthchecks as store
 from kamtui.store import participants
 
-PREVIOUS: Literal["previous"] = "previous"  # compare with the programme's previous assessment
 DEFAULT_SURVEY = "kam-healthcheck"
 Compare = int | None | Literal["previous"]
 

@@ -19,7 +19,11 @@ def remembered(store: Store, criteria_set: str) -> dict[str, str]:
         "SELECT file_column, field FROM column_maps WHERE criteria_set = ? ORDER BY updated_at, file_column",
         (criteria_set,),
     ).fetchall()
-    return {name_key(column): target for column, target in rows if isinstance(column, str) and isinstance(target, str)}
+    return {
+        name_key(column): target
+        for column, target in rows
+        if isinstance(column, str) and isinstance(target, str)
+    }
 
 
 def remember(store: Store, criteria_set: str, maps: Mapping[str, str]) -> None:
@@ -31,7 +35,9 @@ def remember(store: Store, criteria_set: str, maps: Mapping[str, str]) -> None:
     with store.write() as conn:
         existing = {
             name_key(column): column
-            for (column,) in conn.execute("SELECT file_column FROM column_maps WHERE criteria_set = ?", (criteria_set,))
+            for (column,) in conn.execute(
+                "SELECT file_column FROM column_maps WHERE criteria_set = ?", (criteria_set,)
+            )
             if isinstance(column, str)
         }
         for column, target in maps.items():

@@ -91,7 +91,7 @@ def run_not_found(run_id: int) -> NotFoundError:
 
 def load_run(store: Store, run_id: int) -> Ranking:
     """A saved run exactly as it was saved, whatever happened to the accounts since."""
-    from kamtui.core.criteria import parse_criteria
+    from kamtui.core.criteria_file import parse_criteria
 
     if not 1 <= run_id <= MAX_ID:
         raise run_not_found(run_id)

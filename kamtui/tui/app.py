@@ -6,22 +6,25 @@ under a millisecond); thread workers open their own connection with :meth:`KamAp
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from kamtui.core.confidential import SERVED_ENV
+from kamtui.core.served import SERVED_ENV
+from kamtui.core.trend import PREVIOUS
 from kamtui.service.database import Database, open_database, set_user_setting, user_setting
-from kamtui.service.healthcheck import PREVIOUS
 from kamtui.tui.errors import describe, format_traceback
-from kamtui.tui.selection_session import SelectionSession
+
+if TYPE_CHECKING:
+    from kamtui.tui.selection_session import SelectionSession
 from kamtui.tui.themes import (
     DEFAULT_THEME,
     LEVEL_DEFAULTS,
@@ -82,7 +85,6 @@ class KamApp(App[None]):
             self.register_theme(kam_theme)
         self.store = store  # the UI thread's handle on the database (workers use thread_store)
         self.db_path: Path = store.path
-        self.selection = SelectionSession()  # the account-selection screens' shared state
         if db_label is None:  # served to a browser (kamtui serve), the header never names the server's file
             db_label = "" if os.environ.get(SERVED_ENV) == "1" else str(store.path)
         self.db_label = db_label
@@ -188,6 +190,13 @@ class KamApp(App[None]):
         if not self.current_theme.dark:
             defaults["bar-track"] = "#d0d0d0"
         return defaults
+
+    @functools.cached_property
+    def selection(self) -> SelectionSession:
+        """The account-selection screens' shared state (made on first use: it loads numpy)."""
+        from kamtui.tui.selection_session import SelectionSession
+
+        return SelectionSession()
 
     @property
     def projector(self) -> bool:

@@ -110,8 +110,10 @@ def close(a, b) -> bool:
 def test_ranking_sheet_equals_runs_show_json(demo, exported, tmp_path):
     data = run_json(demo, 1, tmp_path)
     ws = load_workbook(exported)["Ranking"]
-    header = [c.value for c in ws[1]]
-    assert header == list(sw.RANKING_HEADERS)
+    where = sw.ranking_layout(saved_run(demo, 1))
+    assert where.header_row == 6 and where.dominated  # a saved run is cross-checked: dominance is known
+    header = [c.value for c in ws[where.header_row]]
+    assert header == [*sw.RANKING_HEADERS, "Dominated by"]
     keys = {
         "Rank": "rank",
         "Account": "account",
@@ -128,7 +130,7 @@ def test_ranking_sheet_equals_runs_show_json(demo, exported, tmp_path):
         "Effort (FTE)": "effort",
         "Ref": "ref",
     }
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    rows = list(ws.iter_rows(min_row=where.first_row, values_only=True))
     assert len(rows) == len(data["accounts"]) == 30
     for row, account in zip(rows, data["accounts"], strict=True):
         cells = dict(zip(header, row, strict=True))
@@ -138,9 +140,16 @@ def test_ranking_sheet_equals_runs_show_json(demo, exported, tmp_path):
             else:
                 assert cells[name] == account[key], (account["account"], name)
         assert cells["Selected"] == ("yes" if account["selected"] else "no")
-    assert ws.freeze_panes == "C2"
-    assert list(ws.tables) == [sw.TABLE_NAME] and ws.tables[sw.TABLE_NAME].ref == "A1:O31"
-    assert ws["E2"].number_format == "0.00" and ws["I2"].number_format == "0%"
+        assert cells["Dominated by"] == ("; ".join(account["dominated_by"]) or None)
+        assert cells["Low coverage"] == ("yes" if account["coverage"] < 0.5 else None)
+    assert any(account["dominated_by"] for account in data["accounts"])
+    assert ws.freeze_panes == "C7"
+    assert list(ws.tables) == [sw.TABLE_NAME] and ws.tables[sw.TABLE_NAME].ref == "A6:R36"
+    assert ws["E7"].number_format == "0.00" and ws["I7"].number_format == "0%"
+    selected = [a for a in data["accounts"] if a["selected"]]
+    assert len(selected) == 15 and (ws["B2"].value, ws["D2"].value) == ("Accounts selected", 15)
+    assert ws["B4"].value == "Addressable spend in our category (EUR) of the selection"
+    assert ws["D4"].number_format == '#,##0" EUR"'
     data_bars = [r for cf in ws.conditional_formatting for r in cf.rules if r.type == "dataBar"]
     assert len(data_bars) >= 3
 
@@ -149,6 +158,9 @@ def test_scores_sheet_equals_the_saved_run(demo, exported):
     ranking = saved_run(demo, 1)
     ws = load_workbook(exported)["Scores"]
     criteria = ranking.criteria.criteria
+    share = 3 + ranking.criteria.ids.index("share_of_wallet")
+    assert ws.cell(row=3, column=share).number_format in ('0"%"', '0.0"%"')  # 35 on 0-100: 35%, not 3500%
+    assert ws.cell(row=3, column=3).number_format == '#,##0" EUR"'  # addressable spend
     m = len(criteria)
     missing = 0
     for offset, account in enumerate(ranking.accounts):
@@ -173,6 +185,7 @@ def test_sheets_chart_and_about(demo, exported):
     assert facts["Criteria set"] == "kam-default"
     assert facts["K (key accounts wanted)"] == 15 and facts["Robustness samples"] == 1000
     assert facts["Binding limits"] == "top_k"
+    assert facts["Ranked by (rank_by)"] == "attractiveness" and facts["Saved by"]
 
 
 # ---------------------------------------------------------------------------------------------- the command
@@ -193,7 +206,8 @@ def test_without_run_it_ranks_saves_a_run_and_exports_it(demo, tmp_path):
     facts = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r and r[0]}
     assert facts["Selection run"] == new_run
     data = run_json(db, new_run, tmp_path)
-    overall = [row[4] for row in wb["Ranking"].iter_rows(min_row=2, values_only=True)]
+    first = sw.ranking_layout(saved_run(db, new_run)).first_row
+    overall = [row[4] for row in wb["Ranking"].iter_rows(min_row=first, values_only=True)]
     assert all(close(a, b["overall"]) for a, b in zip(overall, data["accounts"], strict=True))
     assert list(tmp_path.glob("exports/.*.tmp-*")) == []
 
@@ -301,6 +315,12 @@ def test_libreoffice_opens_it_without_repair(exported, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def _recalculated_sheet(path: Path, tmp_path: Path):
+    """LibreOffice loads the workbook (computing the formulas) and saves it with values: the What-if sheet."""
+    again = convert(path, "xlsx", tmp_path / path.stem)
+    return load_workbook(again, data_only=True)["What-if"]
+
+
 def _recalculated(path: Path, tmp_path: Path) -> list[tuple[str, float | None, int]]:
     """LibreOffice loads the workbook (computing the formulas), saves it with values; the What-if rows."""
     again = convert(path, "xlsx", tmp_path / path.stem)
@@ -347,3 +367,36 @@ def test_whatif_formulas_recalculated_by_libreoffice_follow_a_weight_change(demo
     for name, overall, rank in moved:
         assert close(overall, by_name[name].overall), name
         assert rank == by_name[name].rank, name
+
+
+@pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")  # reading LibreOffice's file
+@pytest.mark.parametrize("k", [5, 22])
+def test_whatif_k_flag_recalculated_by_libreoffice_after_k_is_edited(demo, exported, tmp_path, k):
+    """Finance edits K: LibreOffice re-picks the best K by the what-if rank (the engine's pick with that K),
+    and the count and FTE beside K follow."""
+    soffice_or_skip()
+    ranking = saved_run(demo, 1)
+    wb = load_workbook(exported)
+    cell = wb["What-if"][sw.WHATIF_K_CELL]
+    assert cell.value == ranking.params.top_k == 15
+    cell.value = k
+    edited = tmp_path / f"k{k}.xlsx"
+    wb.save(edited)
+    ws = _recalculated_sheet(edited, tmp_path)
+
+    from kamtui.core.ranking import Params
+    from kamtui.service.ranking import rank as rank_accounts
+    from kamtui.store import open_store
+
+    with open_store(demo) as store:
+        expected = rank_accounts(store, ranking.criteria, Params(top_k=k), points=dict(ranking.points))
+    picked = set()
+    for row in ws.iter_rows(min_row=sw.WHATIF_FIRST_ROW, max_col=15, values_only=True):
+        if row[0] is None:
+            break
+        assert row[12] in ("yes", "no"), row  # What-if selected: computed, not left empty
+        if row[12] == "yes":
+            picked.add(row[0])
+    assert picked == {a.account for a in expected.selected} and len(picked) == k
+    assert ws[sw.WHATIF_PICKED_CELL].value == k
+    assert abs(ws[sw.WHATIF_PICKED_FTE_CELL].value - sum(a.effort or 0.0 for a in expected.selected)) < 1e-9

@@ -53,6 +53,21 @@ def scores_in(path: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def attributes_in(path: Path) -> dict[str, dict[str, str]]:
+    """name -> {attribute: value}, exactly the account_attributes rows there are."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT a.name, x.name, x.value FROM account_attributes x JOIN accounts a ON a.id = x.account_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    out: dict[str, dict[str, str]] = {}
+    for account, name, value in rows:
+        out.setdefault(account, {})[name] = value
+    return out
+
+
 def write_csv(path: Path, lines: list[str], *, delimiter: str = ",", bom: bool = False) -> Path:
     text = "".join(line.replace(",", delimiter) + "\n" for line in lines)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
@@ -136,16 +151,38 @@ def test_decimal_comma_reads_thousand_dots_and_decimal_commas(cli, tmp_path, db_
 
 
 def test_without_decimal_comma_such_numbers_are_refused(cli, tmp_path, db_path):
-    path = write_csv(tmp_path / "de.csv", ["account;revenue;share", "Alpha;4.200.000;0,5"])
+    """A file whose every number reads with the decimal comma is one problem, the option said once."""
+    path = write_csv(tmp_path / "de.csv", ["account;revenue;share", "Alpha;4.200.000;0,5", "Bravo;12;1,25"])
+    result = do_import(cli, path)
+    assert result.code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {path}: 1 problem found, nothing was changed",
+        f"{path}: the numbers are written with a decimal comma or dots between thousands (such as "
+        "'4.200.000' on row 2, column revenue): import the file with --decimal-comma",
+    ]
+    assert accounts_in(db_path) == {}
+
+
+def test_a_file_mixing_decimal_marks_lists_each_cell(cli, tmp_path, db_path):
+    """0.5 reads only with a decimal point, 0,5 only with a decimal comma: no single option fits, so each
+    cell is listed with its own suggestion."""
+    path = write_csv(tmp_path / "mixed.csv", ["account;share", "Alpha;0,5", "Bravo;0.25"])
     result = do_import(cli, path)
     assert result.code == 1
     option = "or use --decimal-comma if the numbers are written like 4.200,50"
     assert result.stderr.splitlines()[1:] == [
-        f"{path}:2:revenue: 4.200.000 is written with a decimal comma or dots between thousands: write "
-        f"4200000, {option}",
         f"{path}:2:share: 0,5 is written with a decimal comma or dots between thousands: write 0.5, {option}",
     ]
-    assert accounts_in(db_path) == {}
+
+
+def test_decimal_comma_on_a_decimal_point_file_is_said_once(cli, tmp_path, db_path):
+    path = write_csv(tmp_path / "en.csv", ["account,revenue,share", "Alpha,4200000.5,0.5", "Bravo,12,1.25"])
+    result = do_import(cli, path, "--decimal-comma")
+    assert result.code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}: the numbers are written with a decimal point (such as '4200000.5' on row 2, column revenue), "
+        "but they are read with a decimal comma: import the file without --decimal-comma",
+    ]
 
 
 XLSX_HEADER = ["account", "owner", "effort", "quality", "cost", "revenue", "share"]
@@ -311,17 +348,90 @@ def test_a_bad_row_refuses_the_whole_file(cli, tmp_path, db_path, populated, lin
     assert table_contents(db_path) == populated
 
 
-def test_unknown_column_is_refused(cli, tmp_path, db_path, populated):
-    path = write_csv(tmp_path / "bad.csv", ["account,quality,colour", "Zulu,5,red"])
+def test_an_unknown_column_is_ignored_and_said_in_one_line(cli, tmp_path, db_path, populated):
+    """Unknown columns are no longer fatal: by default they are ignored (nothing the file did not ask for is
+    stored), and one line says so with the option that keeps them."""
+    path = write_csv(tmp_path / "extra.csv", ["account,quality,colour,Last activity", "Zulu,5,red,2024-01-02"])
     result = do_import(cli, path)
+    assert result.code == 0, result.output
+    assert result.stdout == "imported 1 accounts (1 new, 0 updated) for criteria 'hand'\n"
+    assert result.stderr == "note: 2 columns ignored: colour, Last activity (keep them with --extra keep)\n"
+    assert scores_in(db_path)["Zulu"] == {"quality": 5.0}
+    assert attributes_in(db_path) == {}
+    ignored = do_import(cli, path, "--extra", "ignore")
+    assert ignored.stderr == "note: 2 columns ignored: colour, Last activity\n"  # asked for: no hint
+    kept = do_import(cli, path, "--extra", "keep")
+    assert kept.code == 0 and kept.stderr == "note: 2 columns kept as attributes: colour, Last activity\n"
+    assert attributes_in(db_path) == {"Zulu": {"colour": "red", "Last activity": "2024-01-02"}}
+    listed = {a["account"]: a["attributes"] for a in json.loads(cli("accounts", "list", "--json").stdout)}
+    assert listed["Zulu"] == {"colour": "red", "Last activity": "2024-01-02"} and listed["Alpha"] == {}
+
+
+def test_kept_attributes_follow_the_name_rule_and_blank_cells(cli, tmp_path, db_path, populated):
+    first = write_csv(tmp_path / "a.csv", ["account,Region,Tier", "Alpha,EMEA,1", "Bravo,APAC,2"])
+    assert do_import(cli, first, "--extra", "keep").code == 0
+    again = write_csv(tmp_path / "b.csv", ["account,REGION,Tier", "ALPHA,DACH,", "Bravo,,3"])
+    assert do_import(cli, again, "--extra", "keep", "--keep-blank").code == 0
+    # the stored spelling of the attribute (Region) and of the account (Alpha) is kept; blank kept it
+    assert attributes_in(db_path) == {"Alpha": {"Region": "DACH", "Tier": "1"}, "Bravo": {"Region": "APAC", "Tier": "3"}}
+    assert do_import(cli, again, "--extra", "keep").code == 0  # a blank cell clears by default
+    assert attributes_in(db_path) == {"Alpha": {"Region": "DACH"}, "Bravo": {"Tier": "3"}}
+
+
+def test_keep_blank_keeps_stored_values(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "blank.csv", ["account,owner,quality,revenue", "Alpha,,,5"])
+    before = accounts_in(db_path)["Alpha"], scores_in(db_path)["Alpha"]
+    assert before == (("Ann", 0.6, None, None), {"quality": 10.0, "cost": 1.0, "revenue": 999.0, "share": 50.0})
+    assert do_import(cli, path, "--keep-blank").code == 0
+    assert accounts_in(db_path)["Alpha"] == ("Ann", 0.6, None, None)
+    assert scores_in(db_path)["Alpha"] == {"quality": 10.0, "cost": 1.0, "revenue": 5.0, "share": 50.0}
+    assert do_import(cli, path).code == 0  # without it, blank cells clear the stored values
+    assert accounts_in(db_path)["Alpha"] == (None, 0.6, None, None)
+    assert scores_in(db_path)["Alpha"] == {"cost": 1.0, "revenue": 5.0, "share": 50.0}
+
+
+def test_maps_read_columns_as_fields_and_are_remembered(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "crm.csv", ["Firm,Qual,Manager", "Zulu,7,Kim"])
+    result = do_import(cli, path, "--map", "Firm=account", "--map", "Qual = quality", "--map", "Manager=owner")
+    assert result.code == 0, result.output
+    assert scores_in(db_path)["Zulu"] == {"quality": 7.0} and accounts_in(db_path)["Zulu"][0] == "Kim"
+    conn = sqlite3.connect(db_path)
+    maps = conn.execute("SELECT criteria_set, file_column, field FROM column_maps ORDER BY 2").fetchall()
+    conn.close()
+    assert maps == [("hand", "Firm", "account"), ("hand", "Manager", "owner"), ("hand", "Qual", "quality")]
+    again = write_csv(tmp_path / "crm2.csv", ["FIRM,qual", "Zulu,8"])
+    result = do_import(cli, again)
+    assert result.code == 0, result.output
+    assert "read by remembered maps: 'FIRM' as account, 'qual' as quality" in result.stderr
+    assert scores_in(db_path)["Zulu"] == {"quality": 8.0}
+
+
+def test_bad_maps_are_refused_before_reading(cli, tmp_path, db_path, populated):
+    path = write_csv(tmp_path / "crm.csv", ["Firm,quality", "Zulu,7"])
+    result = do_import(cli, path, "--map", "Firm", "--map", "Firm=colour")
     assert result.code == 1
-    problems = result.stderr.splitlines()[1:]
-    assert len(problems) == 1
-    assert problems[0].startswith(
-        f"{path}:1:colour: unknown column 'colour' (expected account, owner, effort, segment, ref or a criterion "
-        "of 'hand': quality, cost, revenue, share)"
+    assert result.stderr == (
+        "error: --map: 'Firm' is not FILE COLUMN=FIELD; 'Firm=colour': 'colour' is no field: use account, "
+        "owner, effort, segment, ref, a criterion of 'hand' (quality, cost, revenue, share), keep or ignore\n"
+    )
+    result = do_import(cli, path, "--map", "Company=account")
+    assert result.code == 1
+    assert result.stderr.splitlines()[1] == (
+        f"{path}:1: the file has no column 'Company' to map (its columns: 'Firm', 'quality')"
     )
     assert table_contents(db_path) == populated
+
+
+def test_two_columns_for_one_field_and_a_guess_set_aside(cli, tmp_path, db_path):
+    path = write_csv(tmp_path / "two.csv", ["account,Account Name,quality", "Alpha,Alpha Corp,5"])
+    result = do_import(cli, path)  # 'account' by its name wins over the CRM name 'Account Name'
+    assert result.code == 0, result.output
+    assert set(accounts_in(db_path)) == {"Alpha"}
+    assert "1 column ignored: Account Name" in result.stderr
+    clash = write_csv(tmp_path / "clash.csv", ["Firm,account,quality", "Alpha,Alpha,5"])
+    result = do_import(cli, clash, "--map", "Firm=account")
+    assert result.code == 1
+    assert f"{clash}:1:account: column 'account' repeats column 'Firm' (both give account)" in result.stderr
 
 
 def test_missing_account_column_is_refused(cli, tmp_path, db_path, populated):
@@ -331,6 +441,8 @@ def test_missing_account_column_is_refused(cli, tmp_path, db_path, populated):
     assert result.stderr.splitlines() == [
         f"error: {path}: 1 problem found, nothing was changed",
         f"{path}:1: missing required column 'account' (the account's name)",
+        f"{path}: expected columns: account (required), owner, effort, segment, ref, and the criteria of "
+        "'hand' by id or name: quality, cost, revenue, share; other columns are kept or ignored",
     ]
     assert table_contents(db_path) == populated
 
@@ -505,6 +617,7 @@ def test_list_text_and_json(cli, populated):
         "ref": None,
         "values": {"quality": 5.5, "cost": 3.0, "revenue": 99.0, "share": None},
         "other_values": {},
+        "attributes": {},
     }
 
 
@@ -530,6 +643,19 @@ def test_set_by_id_or_name_and_blank_clears(cli, db_path, populated):
     assert scores_in(db_path)["Charlie"] == {"quality": 9.0, "cost": 4.0, "share": 12.5}
     assert cli("accounts", "set", "Delta", "share", "0,5", "--decimal-comma").code == 0
     assert scores_in(db_path)["Delta"] == {"share": 0.5}
+
+
+def test_set_echoes_the_value_at_full_precision(cli, db_path, populated):
+    """The value echoed is the value stored, written as a person would type it back (as the edit dialog
+    opens it): 4955123.45, not 4.95512e+06."""
+    for typed in ("4955123.45", "4,955,123.45"):
+        result = cli("accounts", "set", "Charlie", "revenue", typed)
+        assert (result.code, result.stdout) == (0, "saved: Charlie revenue = 4955123.45\n")
+    assert scores_in(db_path)["Charlie"]["revenue"] == 4955123.45
+    result = cli("accounts", "set", "Charlie", "effort", "0.1")
+    assert result.stdout == "saved: Charlie effort = 0.1\n"
+    result = cli("accounts", "set", "Charlie", "revenue", "1e15")
+    assert result.stdout == "saved: Charlie revenue = 1000000000000000\n"
 
 
 def test_set_account_fields(cli, db_path, populated):
@@ -862,3 +988,175 @@ def test_a_large_part_that_is_not_read_does_not_refuse_the_workbook(cli, tmp_pat
     result = do_import(cli, path)
     assert result.code == 0, result.output
     assert scores_in(db_path) == {"Alpha": {"quality": 6.0}}
+
+
+# ----------------------------------------------------------------------------- the Accounts screen (Pilot)
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> Path:
+    from kamtui.service.database import open_database
+    from kamtui.service.demo import load_demo
+
+    path = tmp_path / "demo.db"
+    with open_database(path) as db:
+        load_demo(db)
+    return path
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def accounts_screen(pilot):
+    from kamtui.tui.screens.accounts import AccountsScreen
+
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AccountsScreen)
+    return screen
+
+
+def stored(db: Path, account: str, criterion: str) -> float | None:
+    return scores_in(db).get(account, {}).get(criterion)
+
+
+async def edit_cell(pilot, screen, account: str, column: str):
+    table = screen.query_one("#accounts")
+    keys = [c.key.value for c in table.columns.values()]
+    table.move_cursor(row=table.get_row_index(account), column=keys.index(column))
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_an_edit_that_would_clear_a_value_asks_first(demo_db, cli):
+    """"BSpace 7 Enter" with the 7 lost in a burst of keys: the dialog asks before clearing the cell."""
+    from kamtui.tui.app import make_app
+    from kamtui.tui.screens.confirm import ConfirmModal
+    from kamtui.tui.screens.selection_dialogs import ValueModal
+
+    account = "Aldermoor Foods"
+    before = stored(demo_db, account, "strategic_fit")
+    assert before == 5.0
+    assert cli("accounts", "set", account, "addressable_spend", "4955123.45", db=demo_db).code == 0
+    app = make_app(demo_db, db_label=demo_db.name)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await accounts_screen(pilot)
+        dialog = await edit_cell(pilot, screen, account, "strategic_fit")
+        assert isinstance(dialog, ValueModal) and dialog.query_one("#value-input").value == "5"
+        await pilot.press("backspace", "enter")  # the 7 never arrived
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Clear the strategic fit of Aldermoor Foods (5)?" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("enter")  # Enter is Cancel: a stray key never confirms
+        await settle(pilot)
+        assert app.screen is dialog and stored(demo_db, account, "strategic_fit") == 5.0
+        await pilot.press("7", "enter")
+        await settle(pilot)
+        assert app.screen is screen and stored(demo_db, account, "strategic_fit") == 7.0
+        dialog = await edit_cell(pilot, screen, account, "strategic_fit")
+        await pilot.press("backspace", "enter", "y")  # asked, and confirmed
+        await settle(pilot)
+        assert app.screen is screen and stored(demo_db, account, "strategic_fit") is None
+        assert str(screen.query_one("#accounts").get_cell(account, "strategic_fit")).strip() == "missing"
+        dialog = await edit_cell(pilot, screen, account, "addressable_spend")
+        shown = dialog.query_one("#value-input").value
+        assert shown == "4955123.45"  # full precision, not 4.95512e+06
+        await pilot.press("enter")  # Enter without an edit keeps the value exactly
+        await settle(pilot)
+        assert stored(demo_db, account, "addressable_spend") == 4955123.45
+
+
+async def test_a_refused_rename_keeps_the_dialog_open_with_the_typed_name(demo_db):
+    from kamtui.tui.app import make_app
+    from kamtui.tui.screens.selection_dialogs import ValueModal
+
+    app = make_app(demo_db, db_label=demo_db.name)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await accounts_screen(pilot)
+        dialog = await edit_cell(pilot, screen, "Aldermoor Foods", "account")
+        assert isinstance(dialog, ValueModal)
+        field = dialog.query_one("#value-input")
+        field.value = "castellan RAIL"  # another account's name, in other case
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and field.value == "castellan RAIL"
+        error = str(dialog.query_one("#value-error").render())
+        assert "an account named 'castellan RAIL' already exists ('Castellan Rail'" in error
+        field.value = "Aldermoor Foods Ltd"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+    assert "Aldermoor Foods Ltd" in accounts_in(demo_db) and "Aldermoor Foods" not in accounts_in(demo_db)
+
+
+async def test_the_name_stays_in_view_and_attributes_are_columns(demo_db, tmp_path, cli):
+    from kamtui.tui.app import make_app
+
+    extra = write_csv(tmp_path / "extra.csv", ["account,Region", "Aldermoor Foods,EMEA", "Castellan Rail,APAC"])
+    assert cli("accounts", "import", extra, "--extra", "keep", db=demo_db).code == 0
+    app = make_app(demo_db, db_label=demo_db.name)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await accounts_screen(pilot)
+        table = screen.query_one("#accounts")
+        assert table.fixed_columns == 1
+        keys = [c.key.value for c in table.columns.values()]
+        assert keys[-1] == "attribute:Region"
+        assert str(table.get_cell("Castellan Rail", "attribute:Region")) == "APAC"
+        table.move_cursor(row=table.get_row_index("Castellan Rail"), column=len(keys) - 1)
+        await pilot.press("enter")  # attributes come from files: no editor
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("import the file again" in n.message for n in app._notifications)
+        table.scroll_to(x=table.virtual_size.width, animate=False, immediate=True)
+        await pilot.pause()
+        assert "Castellan Rail" in "".join(s.text for s in table.render_line(table.get_row_index("Castellan Rail") + 1))
+
+
+async def test_the_ranking_filters_by_an_attribute(demo_db, tmp_path, cli):
+    from kamtui.tui.app import make_app
+    from kamtui.tui.screens.selection import SelectionScreen
+    from kamtui.tui.widgets.ranking_table import RankingTable
+
+    extra = write_csv(
+        tmp_path / "extra.csv",
+        ["account,Region", "Aldermoor Foods,EMEA", "Castellan Rail,APAC", "Marlowe Chemicals,emea"],
+    )
+    assert cli("accounts", "import", extra, "--extra", "keep", db=demo_db).code == 0
+    app = make_app(demo_db, db_label=demo_db.name)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SelectionScreen)
+        table = screen.query_one(RankingTable)
+        assert len(table.visible_names()) == 30
+        ranks = {row.account: row.rank for row in table.view.rows}
+        table.focus()
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one("#value-input").value = "region=EMEA"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert sorted(table.visible_names()) == ["Aldermoor Foods", "Marlowe Chemicals"]
+        assert {row.account: row.rank for row in table.view.rows} == {
+            n: ranks[n] for n in ("Aldermoor Foods", "Marlowe Chemicals")
+        }  # ranked among all accounts
+        assert "Region = EMEA: 2 shown" in str(screen.query_one("#ranking-status").render())
+        await pilot.press("slash")
+        await settle(pilot)
+        app.screen.query_one("#value-input").value = "Colour=red"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "no attribute named 'Colour' (attributes: Region)" in str(app.screen.query_one("#value-error").render())
+        app.screen.query_one("#value-input").value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(table.visible_names()) == 30

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kamtui.core.ahp import parse_pairwise
-from kamtui.core.criteria import load_criteria
+from kamtui.core.criteria_file import load_criteria
 from kamtui.core.errors import KamError
 from kamtui.core.survey import load_survey
 from kamtui.service.accounts import read_accounts_file

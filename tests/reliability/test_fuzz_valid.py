@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kamtui.core.criteria import load_criteria
+from kamtui.core.criteria_file import load_criteria
 from kamtui.core.errors import ImportFileError, KamError
 from kamtui.core.healthcheck import parse_answer_value
 from kamtui.core.names import name_key, name_problem, normalise

@@ -147,7 +147,7 @@ def cli_words(message: str) -> str:
 
 
 async def test_all_weights_zero_is_refused_alike(cli, demo_db, twin):
-    from kamtui.core.criteria import load_criteria
+    from kamtui.core.criteria_file import load_criteria
 
     ids = load_criteria("kam-default").ids
     result = cli("weights", "set", *(f"{c}=0" for c in ids), db=demo_db)

@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kamtui.core.criteria import (
-    CriteriaSet,
-    Criterion,
+from kamtui.core.criteria import CriteriaSet, Criterion
+from kamtui.core.criteria_file import (
     list_builtin_criteria,
     load_criteria,
     parse_criteria,

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from kamtui.core.criteria import load_criteria
+from kamtui.core.criteria_file import load_criteria
 from kamtui.core.errors import InvalidValueError
 from kamtui.core.robustness import TIE_ULPS, percentile_positions, robustness
 from kamtui.core.selection import score

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 
 from kamtui.core.capacity import select
-from kamtui.core.criteria import CriteriaSet, Criterion, load_criteria
+from kamtui.core.criteria import CriteriaSet, Criterion
+from kamtui.core.criteria_file import load_criteria
 from kamtui.core.errors import InvalidValueError
 from kamtui.core.selection import Ranker, normalise, rank_only, score
 

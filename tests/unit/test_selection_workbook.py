@@ -1,9 +1,12 @@
 """The selection workbook, written from rankings the engine computes in-process (no database).
 
-Every value read back equals the engine's; the What-if sheet's formulas are evaluated by a real formula
-engine (the ``formulas`` package, pure Python) and give the engine's scores and ranks, also after a weight
-is changed; user text never becomes a formula; the writer streams (write-only mode) at any size.
-LibreOffice checks live in tests/e2e/test_export_selection.py.
+Every value read back equals the engine's, with the number format of its column (currency, percent, two
+decimals for scores, three for normalised values, integers for whole points); headers are wide enough for
+their longest word; every sheet prints landscape, one page wide, with a print area. The What-if sheet's
+formulas are evaluated by a real formula engine (the ``formulas`` package, pure Python) and give the
+engine's scores, ranks and pick, also after a weight or K is changed; the portfolio labels are a real
+data-label range; user text never becomes a formula; the writer streams (write-only mode) at any size.
+LibreOffice checks live in tests/e2e/test_export_selection.py and tests/e2e/test_selection_workbook_print.py.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import ScatterChart
 
-from kamtui.core.criteria import load_criteria
+from kamtui.core.criteria_file import load_criteria
 from kamtui.core.ranking import Params, RankedAccount, Ranking
 from kamtui.excel import common as xl
 from kamtui.excel import selection_workbook as sw
@@ -62,13 +65,23 @@ def make_matrix(n: int = 24, seed: int = 3, names: list[str] | None = None) -> M
     )
 
 
-def engine(matrix: Matrix, points: dict[str, float] | None = None, **params) -> Ranking:
+def engine(
+    matrix: Matrix, points: dict[str, float] | None = None, *, crosscheck: bool = False, **params
+) -> Ranking:
     criteria = load_criteria("kam-default-v1")
     points = points or {c.id: c.weight for c in criteria.criteria}
     params = {"samples": 200, "top_k": 6, **params}
     no_store: Any = None  # with points and a matrix given, the engine reads no database
-    ranking = rank_accounts(no_store, criteria, Params(**params), points=points, matrix=matrix)
-    return dataclasses.replace(ranking, run_id=7, created_at="2026-03-04T05:06:07Z")
+    ranking = rank_accounts(
+        no_store, criteria, Params(**params), points=points, matrix=matrix, crosscheck=crosscheck
+    )
+    return dataclasses.replace(
+        ranking,
+        run_id=7,
+        created_at="2026-03-04T05:06:07Z",
+        saved_by="Fiona Finance",
+        note="Q3 review, board pack",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +113,12 @@ def close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= TOLERANCE
 
 
-def header_map(ws, row: int = 1) -> dict[str, int]:
+def header_map(ws, row: int) -> dict[str, int]:
     return {cell.value: cell.column for cell in ws[row] if cell.value is not None}
+
+
+def layout(ranking: Ranking) -> sw.RankingLayout:
+    return sw.ranking_layout(ranking)
 
 
 # ---------------------------------------------------------------------------------------------- layout
@@ -109,14 +126,19 @@ def header_map(ws, row: int = 1) -> dict[str, int]:
 
 def test_sheets_in_order(wb):
     assert wb.sheetnames == list(sw.SHEETS)
-    assert sw.SHEETS == ("Ranking", "Scores", "Criteria", "What-if", "Portfolio", "About")
+    assert sw.SHEETS[:5] == ("Ranking", "Scores", "Criteria", "What-if", "Portfolio")
+    assert sw.SHEETS[-1] == "About"
+    assert sw.SHEETS == ("Ranking", "Scores", "Criteria", "What-if", "Portfolio", "FTE per KAM", "Changes", "About")
 
 
 def test_ranking_values_equal_the_engine(wb, ranking):
     ws = wb["Ranking"]
-    col = header_map(ws)
-    assert list(col) == list(sw.RANKING_HEADERS)
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    where = layout(ranking)
+    assert where.header_row == 6  # title, 3 totals (no capacity; one money criterion), a blank row
+    col = header_map(ws, where.header_row)
+    assert list(col)[: len(sw.RANKING_HEADERS)] == list(sw.RANKING_HEADERS)
+    assert list(col) == list(where.headers)
+    rows = list(ws.iter_rows(min_row=where.first_row, values_only=True))
     assert len(rows) == len(ranking.accounts)
     for row, account in zip(rows, ranking.accounts, strict=True):
         get = lambda name, row=row: row[col[name] - 1]  # noqa: E731
@@ -137,47 +159,106 @@ def test_ranking_values_equal_the_engine(wb, ranking):
             assert close(get(name), value), (account.account, name, get(name), value)
         assert get("Rank p5") == account.rank_p5 and get("Rank p95") == account.rank_p95
         assert get("Selected") == ("yes" if account.selected else "no")
+        assert get("Low coverage") == ("yes" if account.coverage < 0.5 else None)
+        assert get("Pinned") is None
     assert any(a.overall is None for a in ranking.accounts)  # the empty account: empty cells, last rank
     assert any(a.effort is None for a in ranking.accounts)
+    assert any(a.coverage < 0.5 for a in ranking.accounts)  # so the low-coverage mark was tested
+
+
+def test_ranking_totals_at_the_top(wb, ranking):
+    ws = wb["Ranking"]
+    chosen = ranking.selected
+    assert ws["A1"].value.startswith("Ranking (run 7): ") and "ranked by overall score" in ws["A1"].value
+    totals = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=4) for r in range(2, 5)}
+    assert totals["Accounts selected"].value == len(chosen) == 6
+    assert totals["Accounts selected"].number_format == "0"
+    effort = totals["Effort of the selection (FTE)"]
+    assert close(effort.value, sum(a.effort or 0.0 for a in chosen)) and effort.number_format == "0.00"
+    money = totals["Revenue potential (3 yr) (EUR) of the selection"]
+    assert math.isclose(money.value, sum(a.values["revenue_potential"] or 0.0 for a in chosen), rel_tol=1e-12)
+    assert money.number_format == '#,##0" EUR"'
+    assert ws.cell(row=5, column=1).value is None  # the blank row before the table
 
 
 def test_ranking_formats_table_filters_panes_and_conditional_formats(wb, ranking):
     ws = wb["Ranking"]
-    col = header_map(ws)
-    assert ws.freeze_panes == "C2"
+    where = layout(ranking)
+    col = header_map(ws, where.header_row)
+    assert ws.freeze_panes == f"C{where.first_row}"
     formats = {
+        "Rank": "0",
         "Overall": "0.00",
         "Attractiveness": "0.00",
         "Strength": "0.00",
         "Coverage": "0%",
         "P(top K)": "0%",
+        "Rank p5": "0",
+        "Rank p95": "0",
         "Effort (FTE)": "0.00",
     }
-    for row in range(2, len(ranking.accounts) + 2):
+    last = where.header_row + len(ranking.accounts)
+    checked = 0
+    for row in range(where.first_row, last + 1):
         for name, number_format in formats.items():
             cell = ws.cell(row=row, column=col[name])
             if cell.value is not None:
                 assert cell.number_format == number_format, (cell.coordinate, cell.number_format)
                 assert isinstance(cell.value, float | int)
-    for cell in ws[1]:
-        assert cell.font.bold and cell.data_type == "s"
+                checked += 1
+    assert checked > 8 * len(ranking.accounts)
+    for cell in ws[where.header_row]:
+        assert cell.font.bold and cell.data_type == "s" and cell.alignment.wrap_text
 
     assert list(ws.tables) == [sw.TABLE_NAME]
     table = ws.tables[sw.TABLE_NAME]
-    last = len(ranking.accounts) + 1
-    assert table.ref == f"A1:O{last}"
+    letter = xl_letter(len(where.headers))
+    assert table.ref == f"A{where.header_row}:{letter}{last}" == f"A6:Q{last}"  # no cross-check: no dominance
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
-    assert [c.name for c in table.tableColumns] == [cell.value for cell in ws[1]]
+    assert [c.name for c in table.tableColumns] == [cell.value for cell in ws[where.header_row]]
 
     rules = {str(rng.sqref): [r for r in rng.rules] for rng in ws.conditional_formatting}
+    first = where.first_row
     for name in ("Overall", "Attractiveness", "Strength"):
-        letter = ws.cell(row=1, column=col[name]).column_letter
-        bars = [r for r in rules[f"{letter}2:{letter}{last}"] if r.type == "dataBar"]
+        column = xl_letter(col[name])
+        bars = [r for r in rules[f"{column}{first}:{column}{last}"] if r.type == "dataBar"]
         assert len(bars) == 1
         assert [v.val for v in (bars[0].dataBar.cfvo)] in (["0", "10"], [0, 10], [0.0, 10.0])
-    quadrant = ws.cell(row=1, column=col["Quadrant"]).column_letter
-    by_value = {r.formula[0]: r.dxf.fill.fgColor.rgb[-6:] for r in rules[f"{quadrant}2:{quadrant}{last}"]}
+    quadrant = xl_letter(col["Quadrant"])
+    by_value = {r.formula[0]: r.dxf.fill.fgColor.rgb[-6:] for r in rules[f"{quadrant}{first}:{quadrant}{last}"]}
     assert by_value == {f'"{name}"': fill for name, fill in sw.QUADRANT_FILLS.items()}
+    pinned = xl_letter(col["Pinned"])
+    assert sorted(r.formula[0] for r in rules[f"{pinned}{first}:{pinned}{last}"]) == ['"in"', '"out"']
+
+
+def test_headers_wrap_at_word_boundaries_on_every_sheet(wb):
+    """Every header cell's column is wide enough for the header's longest word (never "Attractiv eness")."""
+    header_rows = {"Ranking": 6, "Scores": 2, "Criteria": 1, "What-if": sw.WHATIF_HEADER_ROW, "FTE per KAM": 4}
+    for title, row in header_rows.items():
+        ws = wb[title]
+        cells = [c for c in ws[row] if isinstance(c.value, str)]
+        assert len(cells) >= 4, title
+        for cell in cells:
+            longest = max(len(word) for word in cell.value.split())
+            width = ws.column_dimensions[cell.column_letter].width
+            assert width >= longest * 1.2 + 1.5 - 0.05, (title, cell.value, width)
+            assert cell.alignment.wrap_text, (title, cell.coordinate)
+    assert wb["Ranking"].column_dimensions["F"].width >= 18.3  # "Attractiveness": 14 characters, bold
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_a_print_area(wb):
+    titles = {"Ranking": "$6:$6", "Scores": "$1:$2", "Criteria": "$1:$1", "What-if": f"${sw.WHATIF_HEADER_ROW}:${sw.WHATIF_HEADER_ROW}",
+              "FTE per KAM": "$4:$4"}
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_area, ws.title
+        assert ws.print_area.startswith(f"'{ws.title}'!$A$1:"), (ws.title, ws.print_area)
+        if ws.title in titles:
+            assert ws.print_title_rows == titles[ws.title], ws.title
+    assert wb["Portfolio"].row_breaks.count == 1  # counts and chart on page 1, its tables after
 
 
 def test_scores_sheet_raw_and_normalised_blocks(wb, ranking):
@@ -209,9 +290,63 @@ def test_scores_sheet_raw_and_normalised_blocks(wb, ranking):
     assert missing > m  # the fixture has missing values, so emptiness was tested
 
 
+def test_scores_number_formats_follow_the_criterion(wb, ranking):
+    """Money as currency, percent with a percent sign, whole ratings as integers, normalised with three
+    decimals, in every value cell."""
+    ws = wb["Scores"]
+    criteria = ranking.criteria.criteria
+    m = len(criteria)
+    seen: dict[str, set[str]] = {}
+    for offset in range(len(ranking.accounts)):
+        for j, criterion in enumerate(criteria):
+            raw = ws.cell(row=3 + offset, column=3 + j)
+            norm = ws.cell(row=3 + offset, column=3 + m + j)
+            if raw.value is not None:
+                seen.setdefault(criterion.id, set()).add(raw.number_format)
+                assert norm.number_format == "0.000", (criterion.id, norm.number_format)
+    formats = {criterion: found.pop() for criterion, found in seen.items() if len(found) == 1}
+    assert len(formats) == m  # one format per column
+    assert formats["revenue_potential"] == '#,##0" EUR"'  # unit EUR: currency, thousands separators
+    assert formats["share_of_wallet"] == '0.0"%"'  # unit %, a share of 0-100 with decimals: 35.2%
+    for criterion in criteria:
+        if criterion.kind == "rating":
+            assert formats[criterion.id] == "0", criterion.id  # the fixture's ratings are whole
+    assert any((a.values["revenue_potential"] or 0) > 1e6 for a in ranking.accounts)  # thousands shown
+
+
+def test_fixed_scale_percent_and_whole_numbers(tmp_path):
+    """kam-default: share of wallet (unit %, scale 0-100) with whole values shows 35%, not 3500%; a scale
+    that runs to 1 is a true percentage; money in USD, $ and an unknown unit."""
+    from kamtui.core.criteria import Criterion
+    from kamtui.excel import selection_formats as fmt
+
+    share = load_criteria("kam-default").by_id["share_of_wallet"]
+    assert fmt.criterion_format(share, [35.0, 12.0, None]) == '0"%"'
+    assert fmt.criterion_format(share, [35.5]) == '0.0"%"'
+    ratio = Criterion("ratio", "Ratio", "strength", "number", 1, scale=(0, 1), unit="%")
+    assert fmt.criterion_format(ratio, [0.35]) == "0.0%"
+    assert fmt.criterion_format(Criterion("r", "R", "strength", "number", 1, unit="USD"), [1.5]) == '#,##0" USD"'
+    assert fmt.criterion_format(Criterion("r", "R", "strength", "number", 1, unit="$"), [1.5]) == '"$"#,##0'
+    assert fmt.criterion_format(Criterion("r", "R", "strength", "number", 1, unit="km"), [1.5]) == "#,##0.00"
+    assert fmt.criterion_format(Criterion("r", "R", "strength", "number", 1, unit="km"), [2.0]) == "#,##0"
+    rating = Criterion("g", "G", "strength", "rating", 1)
+    assert fmt.criterion_format(rating, [7.0, 8.0]) == "0" and fmt.criterion_format(rating, [7.5]) == "0.0#"
+    ranking = synthetic_ranking(3)
+    accounts = [
+        dataclasses.replace(a, values=a.values | {"share_of_wallet": float(10 * (i + 1))})
+        for i, a in enumerate(ranking.accounts)
+    ]
+    path = sw.write_selection_workbook(dataclasses.replace(ranking, accounts=accounts), tmp_path / "pct.xlsx")
+    ws = load_workbook(path)["Scores"]
+    column = 3 + ranking.criteria.ids.index("share_of_wallet")
+    assert ws.cell(row=2, column=column).value == "Share of wallet (0-100 %)"
+    assert [ws.cell(row=r, column=column).number_format for r in (3, 4, 5)] == ['0"%"'] * 3
+    assert ws.cell(row=3, column=3).number_format == '#,##0" EUR"'  # addressable spend
+
+
 def test_criteria_sheet(wb, ranking):
     ws = wb["Criteria"]
-    col = header_map(ws)
+    col = header_map(ws, 1)
     assert list(col)[:11] == [
         "Id",
         "Name",
@@ -244,6 +379,28 @@ def test_criteria_sheet(wb, ranking):
         assert close(get("Points"), ranking.points[criterion.id])
         assert close(get("Weight"), ranking.weights[criterion.id])
     assert math.isclose(sum(r[col["Weight"] - 1] for r in rows), 1.0)
+    for row in range(2, len(rows) + 2):  # points as integers where they are, weights as percent
+        points = ws.cell(row=row, column=col["Points"])
+        assert points.number_format == ("0" if float(points.value).is_integer() else "0.00")
+        assert ws.cell(row=row, column=col["Weight"]).number_format == "0.0%"
+        scale = ws.cell(row=row, column=col["Scale to"])
+        if scale.value is not None:
+            assert scale.number_format == "0"
+        assert ws.cell(row=row, column=col["Description"]).alignment.wrap_text
+
+
+def test_points_with_decimals_get_two_decimals(matrix, tmp_path):
+    criteria = load_criteria("kam-default-v1")
+    points = {c.id: c.weight for c in criteria.criteria} | {"growth_outlook": 12.5}
+    path = sw.write_selection_workbook(engine(matrix, points=points), tmp_path / "points.xlsx")
+    wb = load_workbook(path)
+    index = criteria.ids.index("growth_outlook")
+    criteria_ws = wb["Criteria"]
+    assert criteria_ws.cell(row=2 + index, column=10).number_format == "0.00"
+    assert criteria_ws.cell(row=2, column=10).number_format == "0"
+    whatif = wb["What-if"]
+    assert whatif.cell(row=sw.WHATIF_POINTS_ROW, column=sw.WHATIF_FIRST_VALUE + index).number_format == "0.00"
+    assert whatif.cell(row=sw.WHATIF_POINTS_ROW, column=sw.WHATIF_FIRST_VALUE).number_format == "0"
 
 
 def test_whatif_layout_and_formulas(wb, ranking):
@@ -251,52 +408,81 @@ def test_whatif_layout_and_formulas(wb, ranking):
     criteria = ranking.criteria.criteria
     m = len(criteria)
     first_value = sw.WHATIF_FIRST_VALUE
+    a, z = xl_letter(first_value), xl_letter(first_value + m - 1)
     assert ws.freeze_panes == f"B{sw.WHATIF_FIRST_ROW}"
     assert [ws.cell(row=sw.WHATIF_NAMES_ROW, column=first_value + j).value for j in range(m)] == [
         c.name for c in criteria
     ]
     points = [ws.cell(row=sw.WHATIF_POINTS_ROW, column=first_value + j) for j in range(m)]
     assert [p.value for p in points] == [ranking.points[c.id] for c in criteria]
-    assert all(p.data_type == "n" for p in points)
+    assert all(p.data_type == "n" and p.number_format == "0" for p in points)
     weight = ws.cell(row=sw.WHATIF_WEIGHTS_ROW, column=first_value)
-    assert weight.data_type == "f" and weight.value.startswith("=IF(SUM($G$3:$R$3)>0,G3/")
+    assert weight.data_type == "f" and weight.value.startswith(f"=IF(SUM(${a}$3:${z}$3)>0,{a}3/")
+    assert weight.number_format == "0.0%"
+    k = ws[sw.WHATIF_K_CELL]
+    assert (k.value, k.data_type, k.number_format) == (ranking.params.top_k, "n", "0")
     header = [c.value for c in ws[sw.WHATIF_HEADER_ROW]]
-    assert header[: first_value - 1] == [name for name, _ in sw.WHATIF_COLUMNS]
+    assert header[: first_value - 1] == [name for name, _, _ in sw.WHATIF_COLUMNS]
     n = len(ranking.accounts)
-    last = sw.WHATIF_FIRST_ROW + n - 1
+    first, last = sw.WHATIF_FIRST_ROW, sw.WHATIF_FIRST_ROW + n - 1
+    formats = {2: "0.00", 3: "0", 4: "0.00", 5: "0.00", 6: "0%", 7: "0.00", 8: "0", 9: "0", 12: "0", 15: "0.00"}
     for offset, account in enumerate(ranking.accounts):
-        row = sw.WHATIF_FIRST_ROW + offset
-        overall, rank, change = (ws.cell(row=row, column=c) for c in (2, 3, 6))
-        assert overall.data_type == rank.data_type == change.data_type == "f"
+        row = first + offset
+        overall, rank, change, selected = (ws.cell(row=row, column=c) for c in (2, 3, 9, 13))
+        assert overall.data_type == rank.data_type == change.data_type == selected.data_type == "f"
         assert overall.value == (
-            f"=IF(SUMPRODUCT($G$3:$R$3*ISNUMBER(G{row}:R{row}))>0,"
-            f'10*SUMPRODUCT($G$3:$R$3,G{row}:R{row})/SUMPRODUCT($G$3:$R$3*ISNUMBER(G{row}:R{row})),"")'
+            f"=IF(SUMPRODUCT(${a}$3:${z}$3*ISNUMBER({a}{row}:{z}{row}))>0,"
+            f'10*SUMPRODUCT(${a}$3:${z}$3,{a}{row}:{z}{row})/SUMPRODUCT(${a}$3:${z}$3*ISNUMBER({a}{row}:{z}{row})),"")'
         )
-        assert rank.value == (
-            f"=IF(ISNUMBER(B{row}),_xlfn.RANK.EQ(B{row},$B${sw.WHATIF_FIRST_ROW}:$B${last}),"
-            f"COUNT($B${sw.WHATIF_FIRST_ROW}:$B${last})+1)"
-        )
-        assert change.value == f"=E{row}-C{row}"
-        assert overall.number_format == "0.00"
+        # kam-default-v1 ranks by overall: the rank is over column B
+        assert rank.value == f"=IF(ISNUMBER(B{row}),_xlfn.RANK.EQ(B{row},$B${first}:$B${last}),COUNT($B${first}:$B${last})+1)"
+        assert change.value == f"=H{row}-C{row}"
+        assert selected.value.startswith(f'=IF(J{row}="in","yes",')
+        for column, number_format in formats.items():
+            cell = ws.cell(row=row, column=column)
+            if cell.value is not None:  # a missing value is an empty cell, no style of its own
+                assert cell.number_format == number_format, (row, column)
         assert ws.cell(row=row, column=1).value == account.account
-        assert close(ws.cell(row=row, column=4).value, account.overall)
-        assert ws.cell(row=row, column=5).value == account.rank
+        assert close(ws.cell(row=row, column=7).value, account.overall)
+        assert ws.cell(row=row, column=8).value == account.rank
+        assert ws.cell(row=row, column=14).value == ("yes" if account.selected else "no")
         for j, criterion in enumerate(criteria):
-            assert close(ws.cell(row=row, column=first_value + j).value, account.normalised[criterion.id])
-    assert len(ws.data_validations.dataValidation) == 1
+            value = ws.cell(row=row, column=first_value + j)
+            assert close(value.value, account.normalised[criterion.id])
+            if value.value is not None:
+                assert value.number_format == "0.000"
+    assert ws[sw.WHATIF_PICKED_CELL].value == f'=COUNTIF($M${first}:$M${last},"yes")'
+    assert ws[sw.WHATIF_PICKED_FTE_CELL].value == f'=SUMIFS($O${first}:$O${last},$M${first}:$M${last},"yes")'
+    validations = ws.data_validations.dataValidation
+    assert sorted(str(v.sqref) for v in validations) == sorted([f"{a}3:{z}3", sw.WHATIF_K_CELL])
 
 
-def test_portfolio_chart_and_thresholds(wb, ranking):
+def test_whatif_rank_follows_rank_by_attractiveness(tmp_path):
+    """kam-default version 2 ranks by attractiveness: the What-if rank is over the attractiveness column."""
+    criteria = load_criteria("kam-default")
+    assert criteria.rank_by == "attractiveness"
+    ranking = synthetic_ranking(5)
+    path = sw.write_selection_workbook(ranking, tmp_path / "v2.xlsx")
+    ws = load_workbook(path)["What-if"]
+    first, last = sw.WHATIF_FIRST_ROW, sw.WHATIF_FIRST_ROW + 4
+    assert ws.cell(row=first, column=3).value == (
+        f"=IF(ISNUMBER(D{first}),_xlfn.RANK.EQ(D{first},$D${first}:$D${last}),COUNT($D${first}:$D${last})+1)"
+    )
+    assert '="attractiveness")' in ws.cell(row=first, column=4).value
+
+
+def test_portfolio_chart_and_thresholds(wb, ranking, workbook_path):
     ws = wb["Portfolio"]
     charts = ws._charts
     assert len(charts) == 1 and isinstance(charts[0], ScatterChart)
     chart = charts[0]
     assert (chart.x_axis.scaling.min, chart.x_axis.scaling.max) == (0, 10)
     assert (chart.y_axis.scaling.min, chart.y_axis.scaling.max) == (0, 10)
-    last = len(ranking.accounts) + 1
+    where = layout(ranking)
+    first, last = where.first_row, where.header_row + len(ranking.accounts)
     refs = [(s.xVal.numRef.f, s.yVal.numRef.f) for s in chart.series]
-    assert refs[0] == (f"'Ranking'!$G$2:$G${last}", f"'Ranking'!$F$2:$F${last}")
-    assert len(refs) == 4  # all accounts, selected, two threshold lines
+    assert refs[0] == (f"'Ranking'!$G${first}:$G${last}", f"'Ranking'!$F${first}:$F${last}")
+    assert len(refs) == 5  # all accounts, selected, two threshold lines, the quadrant names
     rows = list(ws.iter_rows(values_only=True))
     lines = {
         row[0]: row for row in rows if row and row[0] in ("Attractiveness threshold", "Strength threshold")
@@ -306,10 +492,134 @@ def test_portfolio_chart_and_thresholds(wb, ranking):
     assert lines["Strength threshold"][1:3] == (thresholds.strength, 0)
     selected_rows = [row for row in rows if row and row[0] in {a.account for a in ranking.selected}]
     assert [row[0] for row in selected_rows] == [a.account for a in ranking.selected]
-    counts = {row[0]: row[1:3] for row in rows if row and row[0] in sw.QUADRANT_FILLS}
+    counts = {row[0]: row[1:3] for row in rows[:10] if row and row[0] in sw.QUADRANT_FILLS}
     for name in sw.QUADRANT_FILLS:
         accounts = [a for a in ranking.accounts if a.quadrant == name]
         assert counts[name] == (len(accounts), sum(a.selected for a in accounts))
+
+
+def test_portfolio_labels_are_a_data_label_range(workbook_path, ranking):
+    """The selected series and the quadrant names carry Excel's "Value From Cells" labels: the
+    c15:datalabelsRange extension naming the cells, its cache holding the names, one CELLRANGE field each."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(workbook_path) as archive:
+        xml = archive.read("xl/charts/chart1.xml").decode("utf-8")
+    ranges = re.findall(r"<c15:f>([^<]+)</c15:f>", xml)
+    assert len(ranges) == 2
+    wb = load_workbook(workbook_path)
+    ws = wb["Portfolio"]
+    texts = []
+    for ref in ranges:
+        sheet, cells = ref.split("!")
+        assert sheet == "'Portfolio'"
+        texts.append([c[0].value for c in ws[cells.replace("$", "")]])
+    assert texts[0] == [a.account for a in ranking.selected]
+    assert texts[1] == ["Strategic", "Star", "Status", "Streamline"]
+    caches = re.findall(r"<c15:dlblRangeCache>(.*?)</c15:dlblRangeCache>", xml)
+    assert [re.findall(r"<v>([^<]*)</v>", cache) for cache in caches] == texts
+    assert xml.count('type="CELLRANGE"') == len(ranking.selected) + 4
+    assert xml.count("<c15:showDataLabelsRange") == 2 * 2 + len(ranking.selected) + 4 - 2
+    assert 'uri="{02D57815-91ED-43cb-92C2-25804820EDAC}"' in xml
+
+
+def test_fte_per_kam_sheet(wb, ranking):
+    ws = wb["FTE per KAM"]
+    col = header_map(ws, 4)
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    owners = {a.owner or "(no owner)" for a in ranking.accounts}
+    assert set(rows) == owners | {"All KAMs"}
+    for owner in owners:
+        picked = [a for a in ranking.selected if (a.owner or "(no owner)") == owner]
+        row = rows[owner]
+        assert row[col["Selected accounts"] - 1] == len(picked)
+        assert close(row[col["FTE selected"] - 1], sum(a.effort or 0.0 for a in picked))
+        assert row[col["Cap per KAM (FTE)"] - 1] is None  # no cap in this run
+    total = rows["All KAMs"]
+    assert total[col["Selected accounts"] - 1] == len(ranking.selected)
+    assert ws.cell(row=5, column=col["FTE selected"]).number_format == "0.00"
+
+
+def test_fte_per_kam_against_the_cap_and_dominance_marks(matrix, tmp_path):
+    known = [name for name, effort in zip(matrix.names, matrix.effort, strict=True) if effort > 0]
+    ranking = engine(matrix, capacity=3.0, per_kam=1.5, include=(known[0],), exclude=(known[1],), crosscheck=True)
+    path = sw.write_selection_workbook(ranking, tmp_path / "cap.xlsx")
+    wb = load_workbook(path)
+    ws = wb["FTE per KAM"]
+    col = header_map(ws, 4)
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if row[0] in (None, "All KAMs", "(no owner)"):
+            continue
+        fte = row[col["FTE selected"] - 1]
+        assert row[col["Cap per KAM (FTE)"] - 1] == 1.5
+        assert close(row[col["Headroom (FTE)"] - 1], 1.5 - fte)
+        assert fte <= 1.5 + 1e-9 and row[col["Over the cap"] - 1] is None
+    total = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "All KAMs")
+    assert total[col["Cap per KAM (FTE)"] - 1] == 3.0
+
+    where = sw.ranking_layout(ranking)
+    assert where.dominated and "Dominated by" in where.headers
+    ranking_ws = wb["Ranking"]
+    col = header_map(ranking_ws, where.header_row)
+    marks = {
+        r[col["Account"] - 1]: (r[col["Pinned"] - 1], r[col["Dominated by"] - 1])
+        for r in ranking_ws.iter_rows(min_row=where.first_row, values_only=True)
+    }
+    assert marks[known[0]][0] == "in" and marks[known[1]][0] == "out"
+    dominated = {a.account: "; ".join(a.dominated_by) for a in ranking.accounts if a.dominated_by}
+    assert dominated  # the fixture has dominated accounts
+    assert {name: by for name, (_, by) in marks.items() if by} == dominated
+    totals = {ranking_ws.cell(row=r, column=2).value: ranking_ws.cell(row=r, column=4).value for r in range(2, 6)}
+    assert totals["Capacity (FTE)"] == 3.0
+
+
+def test_attributes_are_extra_ranking_columns(matrix, tmp_path):
+    ranking = engine(matrix)
+    regions = ("EMEA", "APAC", "Americas")
+    accounts = [
+        dataclasses.replace(a, attributes={"Region": regions[i % 3], "Rank": f"r{i}"} if i % 4 else {})
+        for i, a in enumerate(ranking.accounts)
+    ]
+    ranking = dataclasses.replace(ranking, accounts=accounts)
+    path = sw.write_selection_workbook(ranking, tmp_path / "attrs.xlsx")
+    where = sw.ranking_layout(ranking)
+    assert where.attributes == ("Region", "Rank")
+    assert where.headers[-2:] == ("Region", "Rank (attribute)")  # a name the table has already
+    ws = load_workbook(path)["Ranking"]
+    col = header_map(ws, where.header_row)
+    for row, account in zip(ws.iter_rows(min_row=where.first_row, values_only=True), accounts, strict=True):
+        assert row[col["Region"] - 1] == account.attributes.get("Region")
+        assert row[col["Rank (attribute)"] - 1] == account.attributes.get("Rank")
+    assert ws.tables[sw.TABLE_NAME].ref.endswith(f"{xl_letter(len(where.headers))}{where.header_row + len(accounts)}")
+
+
+def test_changes_sheet_against_the_previous_run(matrix, tmp_path):
+    before = engine(matrix)
+    points = dict(before.points) | {"relationship_stage": 60.0}
+    now = dataclasses.replace(engine(matrix, points=points, top_k=5), run_id=8)
+    path = sw.write_selection_workbook(now, tmp_path / "changes.xlsx", previous=before)
+    ws = load_workbook(path)["Changes"]
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    assert rows[0][0] == "Changes from run 7 to run 8"
+    from kamtui.core.run_diff import diff_runs
+
+    diff = diff_runs(before, now)
+    assert diff.moved and (diff.entered or diff.left)
+    heads = {r[0].split(" (")[0]: i for i, r in enumerate(rows) if r[0] and " (" in str(r[0])}
+    entered = [r[0] for r in rows[heads["Entered the selection"] + 1 :] if r[0]][: len(diff.entered)]
+    assert entered == diff.entered
+    start = heads["Moved in rank or quadrant"] + 1
+    moved = rows[start : start + len(diff.moved)]
+    assert [(r[0], r[1], r[2], r[3]) for r in moved] == [(m.account, m.rank_a, m.rank_b, m.change) for m in diff.moved]
+    weights = next(i for i, r in enumerate(rows) if r[0] == "Weights changed")
+    assert rows[weights + 1][:3] == ("relationship_stage", before.points["relationship_stage"], 60.0)
+    params = next(i for i, r in enumerate(rows) if r[0] == "Parameters changed")
+    assert rows[params + 1][:3] == ("top_k", 6, 5)
+    facts = {r[0]: r[1] for r in load_workbook(path)["About"].iter_rows(values_only=True) if r and r[0]}
+    assert facts["Compared with run"] == 7
+    lonely = load_workbook(sw.write_selection_workbook(before, tmp_path / "first.xlsx"))["Changes"]
+    assert lonely["A2"].value.startswith("No earlier saved run of criteria set 'kam-default-v1'")
 
 
 def test_about_sheet(wb, ranking):
@@ -318,21 +628,33 @@ def test_about_sheet(wb, ranking):
     assert facts["Selection run"] == 7
     assert facts["Run saved at (UTC)"] == dt.datetime(2026, 3, 4, 5, 6, 7)
     assert facts["Workbook exported at (UTC)"] == dt.datetime(2026, 3, 4, 6, 0)
-    assert facts["Criteria set"] == "kam-default-v1"
+    assert facts["Saved by"] == "Fiona Finance" and facts["Run note"] == "Q3 review, board pack"
+    assert facts["Criteria set"] == "kam-default-v1" and facts["Ranked by (rank_by)"] == "overall"
     assert facts["K (key accounts wanted)"] == 6
     assert facts["Capacity (FTE)"] == "none"
     assert facts["Robustness samples"] == 200
     assert facts["Seed"] == 0 and facts["Concentration (kappa)"] == 200
     assert facts["Binding limits"] == "; ".join(ranking.binding)
     assert facts["Accounts selected"] == len(ranking.selected)
+    effort_row = next(r for r in ws.iter_rows() if r[0].value == "Effort of the selection (FTE)")
+    assert effort_row[1].number_format == "0.00"  # never 3.999999999999999
     from kamtui import __version__
 
     assert facts["kamtui version"] == __version__
     text = " ".join(str(row[1]) for row in ws.iter_rows(values_only=True) if row and row[1])
     for phrase in ("min-max", "log1p", "v = 1 - v", "renormalised over the present criteria", "RANK.EQ"):
         assert phrase in text
+    assert "rank_by = overall" in text and "Relationship stage on the fixed scale 1-5" not in text
+    assert "ratings on 1-5, 1-10" in text
     for sheet in sw.SHEETS[:-1]:
         assert sheet in facts
+
+
+def test_about_names_rank_by_and_fixed_scales_of_kam_default(tmp_path):
+    path = sw.write_selection_workbook(synthetic_ranking(4), tmp_path / "v2.xlsx")
+    text = " ".join(str(r[1]) for r in load_workbook(path)["About"].iter_rows(values_only=True) if r and r[1])
+    assert "rank_by = attractiveness" in text and "position by the attractiveness score" in text
+    assert "Share of wallet on the fixed scale 0-100 %" in text
 
 
 def test_about_lists_capacity_pins_and_notes(matrix, tmp_path):
@@ -383,7 +705,9 @@ def test_whatif_formulas_evaluated_give_the_engine_ranking(workbook_path, rankin
     for (overall, rank), account in zip(_whatif_results(values, n), ranking.accounts, strict=True):
         assert close(overall, account.overall), account.account
         assert rank == account.rank, account.account
-    assert values["F8"] == 0
+    assert values[f"I{sw.WHATIF_FIRST_ROW}"] == 0
+    picked = [values[f"M{row}"] == "yes" for row in range(sw.WHATIF_FIRST_ROW, sw.WHATIF_FIRST_ROW + n)]
+    assert picked == [a.selected for a in ranking.accounts]  # K as the run had it: the run's pick
 
     # change one weight in the points table: the ranking moves exactly as the engine's with that weight
     criteria = ranking.criteria.criteria
@@ -397,6 +721,34 @@ def test_whatif_formulas_evaluated_give_the_engine_ranking(workbook_path, rankin
     for name, (overall, rank) in zip(names, moved, strict=True):
         assert close(overall, expected[name][0]), name
         assert rank == expected[name][1], name
+
+
+@pytest.mark.parametrize("k", [3, 10])
+def test_whatif_k_repicks_as_the_engine_would(workbook_path, matrix, k):
+    """Edit K: the What-if pick is the engine's pick with that K (same weights), with its FTE."""
+    pytest.importorskip("formulas", reason="the pure-Python formula engine 'formulas' is not installed")
+    expected = engine(matrix, top_k=k)
+    values = _evaluate(workbook_path, {sw.WHATIF_K_CELL: k})
+    n = len(expected.accounts)
+    names = [values[f"A{row}"] for row in range(sw.WHATIF_FIRST_ROW, sw.WHATIF_FIRST_ROW + n)]
+    picked = {name for row, name in enumerate(names, sw.WHATIF_FIRST_ROW) if values[f"M{row}"] == "yes"}
+    assert picked == {a.account for a in expected.selected} and len(picked) == k
+    assert values[sw.WHATIF_PICKED_CELL] == k
+    assert close(values[sw.WHATIF_PICKED_FTE_CELL], sum(a.effort or 0.0 for a in expected.selected))
+
+
+def test_whatif_pins_stay_in_the_pick(matrix, tmp_path):
+    pytest.importorskip("formulas", reason="the pure-Python formula engine 'formulas' is not installed")
+    last = engine(matrix).accounts[-3].account  # far down the ranking, but it has a score
+    ranking = engine(matrix, include=(last,), exclude=(engine(matrix).accounts[0].account,))
+    path = sw.write_selection_workbook(ranking, tmp_path / "pins.xlsx")
+    values = _evaluate(path, {sw.WHATIF_K_CELL: 4})
+    expected = engine(matrix, top_k=4, include=ranking.params.include, exclude=ranking.params.exclude)
+    n = len(ranking.accounts)
+    rows = range(sw.WHATIF_FIRST_ROW, sw.WHATIF_FIRST_ROW + n)
+    picked = {values[f"A{row}"] for row in rows if values[f"M{row}"] == "yes"}
+    assert picked == {a.account for a in expected.selected} and last in picked
+    assert ranking.params.exclude[0] not in picked
 
 
 def xl_letter(column: int) -> str:
@@ -429,7 +781,7 @@ def test_text_starting_like_a_formula_stays_text(start, tmp_path):
                     assert cell.data_type == "s", (ws.title, cell.coordinate)
                     assert cell.quotePrefix, (ws.title, cell.coordinate)
                     seen.add((ws.title, cell.value))
-    assert {title for title, _ in seen} == {"Ranking", "Scores", "What-if", "Portfolio"}
+    assert {title for title, _ in seen} - {"FTE per KAM"} == {"Ranking", "Scores", "What-if", "Portfolio"}
     assert {value for title, value in seen if title == "Ranking"} == expected
     # no formula anywhere but the What-if sheet's own
     for ws in wb.worksheets:
@@ -462,7 +814,8 @@ def test_an_empty_ranking_still_makes_a_workbook(tmp_path):
     path = sw.write_selection_workbook(ranking, tmp_path / "empty.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == list(sw.SHEETS)
-    assert wb["Ranking"]["B2"].value == "No accounts were ranked in this run."
+    where = sw.ranking_layout(ranking)
+    assert wb["Ranking"].cell(row=where.first_row, column=2).value == "No accounts were ranked in this run."
     assert not wb["Ranking"].tables and not wb["Portfolio"]._charts
     facts = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r and r[0]}
     assert facts["Selection run"] == "not saved" and facts["Accounts ranked"] == 0
@@ -545,7 +898,7 @@ def test_the_writer_streams_rows_instead_of_holding_them(tmp_path):
     # 600 accounts x ~60 cells held in a normal-mode workbook take ~13 MB; streamed, under 1 MB
     assert peak < 4_000_000, f"peak {peak / 1e6:.1f} MB"
     ws = load_workbook(tmp_path / "big.xlsx", read_only=True)["Ranking"]
-    assert sum(1 for _ in ws.iter_rows(values_only=True)) == 601
+    assert sum(1 for _ in ws.iter_rows(values_only=True)) == sw.ranking_layout(ranking).header_row + 600
 
 
 @pytest.mark.slow

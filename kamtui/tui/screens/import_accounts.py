@@ -304,7 +304,7 @@ class ImportModal(ModalScreen[tuple[int, int] | None]):
         table.clear(columns=True)
         table.add_column("", key="status")
         table.add_column("Account", key="account")
-        table.add_column("Values (stored -> in the file)", key="changes")
+        table.add_column("Values (updated accounts: stored -> in the file)", key="changes")
         imported = checked.imported
         for row, update, attrs in zip(
             checked.rows[:PREVIEW_ROWS], imported.updates, imported.attributes, strict=False

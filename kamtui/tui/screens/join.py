@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
-from kamtui.core.confidential import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV
+from kamtui.core.served import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV
 from kamtui.tui.errors import guarded
 from kamtui.tui.screens.base import KamScreen
 
