@@ -159,6 +159,6 @@ def _judgement_lines(judgements, names: dict[str, str], indent: str) -> list[str
     for j in judgements:
         lines.append(
             f"{indent}  {names.get(j.row, j.row)} vs {names.get(j.column, j.column)}: {_ratio(j.value)} -> "
-            f"{_ratio(j.suggested)} would give CR {j.cr_after:.4f}"
+            f"{_ratio(j.suggested)} would give CR {max(0.0, j.cr_after) + 0.0:.4f}"
         )
     return lines

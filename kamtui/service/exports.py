@@ -105,9 +105,11 @@ def export_run(db: Database, run_id: int, output: str | None = None) -> Exported
     from kamtui.excel.selection_workbook import write_selection_workbook
 
     ranking = rk.run(db, run_id)
+    earlier = [r.id for r in rk.runs(db) if r.id < run_id and r.criteria == ranking.criteria.id]
+    previous = rk.run(db, earlier[-1]) if earlier else None  # the Changes sheet: since the previous run
     now = _now()
     path = export_path("selection", f"run {run_id} {ranking.criteria.id}", output, now)
-    write_selection_workbook(ranking, path, exported_at=now)
+    write_selection_workbook(ranking, path, exported_at=now, previous=previous)
     return Exported(path, run_id)
 
 

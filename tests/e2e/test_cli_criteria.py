@@ -439,9 +439,12 @@ def test_a_value_outside_a_fixed_scale_is_refused_like_a_rating(cli, tmp_path):
 
 def test_a_database_scored_on_version_1_keeps_working_with_kam_default_v1(cli, tmp_path):
     v1_file = DATA / "demo30-v1.csv"  # the 30 demo accounts as scored on kam-default version 1
-    refused_import = cli("accounts", "import", v1_file, "--criteria", "kam-default")
-    assert refused_import.code == 1
-    assert f"{v1_file}:1:relationship_stage: unknown column 'relationship_stage'" in refused_import.stderr
+    wrong_set = cli("accounts", "import", v1_file, "--criteria", "kam-default")
+    assert wrong_set.code == 0  # the other columns are ignored, saying which set reads them
+    assert (
+        "note: revenue_potential, reference_value, relationship_stage, competitive_position, solution_fit are "
+        "criteria of 'kam-default-v1': to read them, import with --criteria kam-default-v1"
+    ) in wrong_set.stderr
     assert cli("accounts", "import", v1_file, "--criteria", "kam-default-v1").code == 0
     result = cli("rank", "--json", "--samples", "0", "--top", "5", "--criteria", "kam-default-v1")
     assert result.code == 0, result.output
