@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kamtui.core.healthcheck import Action, Comparison, Report, RoleGap
+from kamtui.core.actions import Action
+from kamtui.core.comparison import Comparison
+from kamtui.core.healthcheck import Report, RoleGap
 
 
 def fmt(value: float | None, digits: int = 2, dash: str = "-") -> str:

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kamtui.core.agreement import adjust_p_values
 from kamtui.core.assessments import AnswerRow, Assessment
 from kamtui.core.errors import InvalidValueError, KamError
-from kamtui.core.healthcheck import RATED, Answer, Report, adjust_p_values, element_scores_by_respondent
+from kamtui.core.healthcheck import RATED, Answer, Report, element_scores_by_respondent
 from kamtui.core.served import JOIN_ASSESSMENT_ENV, JOIN_URL_ENV, SERVED_ENV  # noqa: F401 (re-exported)
 
 DEFAULT_MIN_GROUP = 3

@@ -25,7 +25,6 @@ The rules (DESIGN.md, "Scores"), applied to the letter:
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,12 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
+from kamtui.core.agreement import (
+    adjust_p_values,
+    mann_whitney,
+    rwg,
+    rwg_j,
+)
 from kamtui.core.levels import level_name, level_of
 from kamtui.core.survey import Element, Survey
 
@@ -41,10 +46,7 @@ NOT_APPLICABLE = "na"
 UNKNOWN = "unknown"
 NO_CONSENSUS = 0.7
 DEFAULT_TARGET = 4
-MIN_RESPONDENTS_FOR_TEST = 3
-EXACT_MAX = 50  # respondents in the two roles together up to which the p-value is exact
 SPREAD_KEYS = ("1", "2", "3", "4", "5", NOT_APPLICABLE, UNKNOWN)  # the counts of a statement's spread
-EXACT, PERMUTATION, ASYMPTOTIC = "exact", "permutation", "asymptotic"  # how a gap's p-value was found
 
 
 @dataclass(frozen=True)
@@ -297,110 +299,6 @@ def _float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def sample_variance(values: Sequence[float | Fraction | int]) -> Fraction:
-    """(n sum(x^2) - (sum x)^2) / (n (n - 1)), exactly (whole ratings stay whole numbers until the end)."""
-    n = len(values)
-    if all(type(v) is int for v in values):
-        total, squares = sum(values), sum(v * v for v in values)  # type: ignore[misc]
-        return Fraction(n * squares - total * total, n * (n - 1))
-    exact = [Fraction(v) for v in values]
-    total = sum(exact, Fraction(0))
-    return (n * sum((v * v for v in exact), Fraction(0)) - total * total) / (n * (n - 1))
-
-
-def rwg(values: Sequence[float | Fraction | int]) -> float | None:
-    """Within-group agreement 1 - s^2/2 (s^2 with n - 1), clipped to [0, 1]; None below 2 values."""
-    if len(values) < 2:
-        return None
-    return float(min(Fraction(1), max(Fraction(0), 1 - sample_variance(values) / 2)))
-
-
-def rwg_j(item_values: Sequence[Sequence[float | Fraction | int]]) -> float | None:
-    """Multi-item agreement rwg(j) (James, Demaree & Wolf 1984) over the items with two values or more:
-    J (1 - s^2/2) / (J (1 - s^2/2) + s^2/2), s^2 the mean of their sample variances and 2 the variance of
-    a uniform answer on five levels; 0 when s^2 >= 2; None below two such items."""
-    variances = [sample_variance(values) for values in item_values if len(values) >= 2]
-    if len(variances) < 2:
-        return None
-    ratio = min(Fraction(1), sum(variances, Fraction(0)) / len(variances) / 2)
-    j = len(variances)
-    return float(j * (1 - ratio) / (j * (1 - ratio) + ratio))
-
-
-def mann_whitney(
-    a: Sequence[float | Fraction], b: Sequence[float | Fraction]
-) -> tuple[float | None, str | None]:
-    """Two-sided Mann-Whitney U p-value and how it was found, or (None, None) when a side has < 3 values.
-
-    Up to ``EXACT_MAX`` values in all: without ties the exact distribution of U (scipy, ``method="exact"``);
-    with ties the exact permutation distribution, over every way of splitting the tied scores between the
-    two roles (what scipy's ``PermutationMethod`` enumerates, counted here without listing them). Above:
-    scipy's normal approximation with the tie correction (``"asymptotic"``).
-    """
-    if len(a) < MIN_RESPONDENTS_FOR_TEST or len(b) < MIN_RESPONDENTS_FOR_TEST:
-        return None, None
-    exact_a, exact_b = [Fraction(v) for v in a], [Fraction(v) for v in b]
-    pooled = exact_a + exact_b
-    tied = len(set(pooled)) < len(pooled)
-    if len(pooled) <= EXACT_MAX and tied:
-        return _permutation_p(exact_a, exact_b), PERMUTATION
-    from scipy.stats import mannwhitneyu
-
-    method = EXACT if len(pooled) <= EXACT_MAX else ASYMPTOTIC
-    floats_a, floats_b = [float(v) for v in a], [float(v) for v in b]
-    result = mannwhitneyu(floats_a, floats_b, alternative="two-sided", method=method)
-    p = float(result.pvalue)
-    return (None, None) if math.isnan(p) else (min(1.0, p), method)
-
-
-def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float | None:
-    """The p-value of :func:`mann_whitney` alone."""
-    return mann_whitney(a, b)[0]
-
-
-def _permutation_p(a: Sequence[Fraction], b: Sequence[Fraction]) -> float:
-    """Two-sided p of the rank sum of ``a`` against every split of the pooled (tied) scores into groups
-    of len(a) and len(b): 2 min(P(T <= t), P(T >= t)), capped at 1, as scipy's permutation test words it.
-
-    Ranks are mid-ranks doubled (whole numbers), so the count of splits per rank sum is a small dynamic
-    programme: ways[k][s] = splits that put k scores with doubled rank sum s in ``a``."""
-    import numpy as np
-
-    pooled = sorted([*a, *b])
-    first: dict[Fraction, int] = {}
-    last: dict[Fraction, int] = {}
-    for position, value in enumerate(pooled, 1):
-        first.setdefault(value, position)
-        last[value] = position
-    doubled = {value: first[value] + last[value] for value in first}  # 2 x the mid-rank
-    ranks = [doubled[v] for v in pooled]
-    n1 = len(a)
-    total = sum(sorted(ranks, reverse=True)[:n1])
-    ways = np.zeros((n1 + 1, total + 1))
-    ways[0, 0] = 1.0
-    for rank in ranks:
-        ways[1:, rank:] += ways[:-1, : total + 1 - rank]  # numpy reads the right side before writing
-    observed = sum(doubled[v] for v in a)
-    counts = ways[n1]
-    below, above = counts[: observed + 1].sum(), counts[observed:].sum()
-    return float(min(1.0, 2 * min(below, above) / counts.sum()))
-
-
-def adjust_p_values(gaps_by_element: Sequence[Sequence[RoleGap]]) -> list[tuple[RoleGap, ...]]:
-    """Every gap with its Benjamini-Hochberg adjusted p-value (scipy's ``false_discovery_control``) over
-    all the gaps that have a p-value, in report order; gaps without a p-value keep None."""
-    found = [g.p_value for gaps in gaps_by_element for g in gaps if g.p_value is not None]
-    if not found:
-        return [tuple(gaps) for gaps in gaps_by_element]
-    from scipy.stats import false_discovery_control
-
-    adjusted = iter(float(p) for p in false_discovery_control(found, method="bh"))
-    return [
-        tuple(replace(g, p_adjusted=next(adjusted)) if g.p_value is not None else g for g in gaps)
-        for gaps in gaps_by_element
-    ]
-
-
 def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> dict[str, dict[str, Fraction]]:
     """{element id: {respondent: mean of their rated indicators in it}}, exact."""
     element_of = {ind.id: ind.element_id for ind in survey.indicators}
@@ -418,7 +316,9 @@ def element_scores_by_respondent(survey: Survey, answers: Iterable[Answer]) -> d
 
 def overall_of(per_element: dict[str, dict[str, Fraction]]) -> Fraction | None:
     """The exact overall score: the mean of the element scores (each the mean over its respondents)."""
-    return exact_mean([e for e in (exact_mean(list(s.values())) for s in per_element.values()) if e is not None])
+    return exact_mean(
+        [e for e in (exact_mean(list(s.values())) for s in per_element.values()) if e is not None]
+    )
 
 
 def overall_only(survey: Survey, answers: Iterable[Answer]) -> tuple[float | None, int | None]:
@@ -659,157 +559,6 @@ def element_comments(report: Report, element_id: str) -> list[AnswerComment]:
 
 
 # ---------------------------------------------------------------------------------------------- side by side
-
-TOP_DIFFERENCES = 5
-
-
-@dataclass(frozen=True)
-class ComparedElement:
-    id: str
-    name: str
-    scores: tuple[float | None, ...]  # one per assessment, in the order given
-    levels: tuple[int | None, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "scores": list(self.scores), "levels": list(self.levels)}
-
-
-@dataclass(frozen=True)
-class Difference:
-    """An element's largest difference between two of the assessments compared."""
-
-    element: str
-    name: str
-    high: int  # assessment id with the higher score
-    low: int
-    difference: float
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "element": self.element,
-            "name": self.name,
-            "high": self.high,
-            "low": self.low,
-            "difference": self.difference,
-        }
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Assessments side by side (README, "Healthcheck"): element scores, overall, largest differences."""
-
-    reports: tuple[Report, ...]
-    elements: tuple[ComparedElement, ...]
-    differences: tuple[Difference, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "assessments": [
-                {
-                    "id": r.meta.get("assessment"),
-                    "title": r.meta.get("title"),
-                    "programme": r.meta.get("programme"),
-                    "survey": r.survey.id,
-                    "respondents": r.respondents,
-                    "overall": r.overall,
-                    "level": r.level,
-                    "level_name": r.level_name,
-                }
-                for r in self.reports
-            ],
-            "elements": [e.to_json() for e in self.elements],
-            "differences": [d.to_json() for d in self.differences],
-        }
-
-
-def compare_reports(reports: Sequence[Report], top: int = TOP_DIFFERENCES) -> Comparison:
-    """Elements (matched by id, in the order they first appear) x reports, and per element its highest
-    minus its lowest score, the ``top`` largest first (elements scored in fewer than two left out)."""
-    names: dict[str, str] = {}
-    for report in reports:
-        for element in report.elements:
-            names.setdefault(element.id, element.name)
-    compared, differences = [], []
-    for element_id, name in names.items():
-        found = [report.element(element_id) for report in reports]
-        exact = [None if e is None else e.exact_score for e in found]
-        compared.append(
-            ComparedElement(
-                element_id,
-                name,
-                tuple(None if e is None else e.score for e in found),
-                tuple(None if e is None else e.level for e in found),
-            )
-        )
-        ids = [report.meta.get("assessment") for report in reports]
-        scored = [(value, ident) for value, ident in zip(exact, ids, strict=True) if value is not None]
-        if len(scored) >= 2:
-            high = max(scored, key=lambda item: item[0])
-            low = min(scored, key=lambda item: item[0])
-            differences.append(Difference(element_id, name, high[1], low[1], float(high[0] - low[0])))
-    differences.sort(key=lambda d: -d.difference)
-    return Comparison(tuple(reports), tuple(compared), tuple(differences[:top]))
-
-
-# ---------------------------------------------------------------------------------------------- action plan
-
-ACTION_STATUSES = ("open", "doing", "done", "dropped")
-OPEN_STATUSES = ("open", "doing")  # what carries over to the next assessment
-
-
-@dataclass(frozen=True)
-class Action:
-    """One action of an assessment's plan (README, "Database": the ``actions`` table)."""
-
-    id: int
-    assessment_id: int
-    element: str
-    text: str
-    owner: str | None
-    due: str | None  # YYYY-MM-DD
-    status: str
-    carried_from: int | None
-    created_at: str
-    updated_at: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "assessment": self.assessment_id,
-            "element": self.element,
-            "text": self.text,
-            "owner": self.owner,
-            "due": self.due,
-            "status": self.status,
-            "carried_from": self.carried_from,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
-
-@dataclass(frozen=True)
-class ActionTrend:
-    """An action of the earlier assessment beside its element's trend since then."""
-
-    action: Action
-    name: str  # the element's name
-    earlier_score: float | None
-    score: float | None
-    delta: float | None
-
-
-def actions_beside_trend(report: Report, earlier_actions: Sequence[Action]) -> list[ActionTrend]:
-    """Each action of the assessment ``report`` is compared with, by element in survey order, with the
-    element's score then and now (the report's trend)."""
-    order = {e.id: position for position, e in enumerate(report.elements)}
-    rows = []
-    for action in sorted(earlier_actions, key=lambda a: (order.get(a.element, len(order)), a.id)):
-        element = report.element(action.element)
-        score = None if element is None else element.score
-        delta = None if element is None else element.delta
-        earlier = score - delta if score is not None and delta is not None else None
-        rows.append(ActionTrend(action, element.name if element else action.element, earlier, score, delta))
-    return rows
 
 
 def parse_answer_value(text: str) -> tuple[int | None, str] | None:

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from kamtui.core.healthcheck import Comparison
+from kamtui.core.comparison import Comparison
 from kamtui.core.levels import LEVELS, level_name
 from kamtui.excel import common as xl
 from kamtui.excel.healthcheck_workbook import _add_styles, score_style  # the level fills of both

@@ -12,15 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kamtui.core.healthcheck import (
-    EXACT_MAX,
-    NO_CONSENSUS,
-    NOT_APPLICABLE,
-    RATED,
-    SPREAD_KEYS,
-    UNKNOWN,
-    Report,
-)
+from kamtui.core.agreement import EXACT_MAX
+from kamtui.core.healthcheck import NO_CONSENSUS, NOT_APPLICABLE, RATED, SPREAD_KEYS, UNKNOWN, Report
 from kamtui.core.levels import LEVELS
 from kamtui.excel import common as xl
 

@@ -13,8 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from kamtui.core.actions import ACTION_STATUSES, Action, ActionTrend
 from kamtui.core.errors import InvalidValueError, NotFoundError
-from kamtui.core.healthcheck import ACTION_STATUSES, Action, ActionTrend, Report
+from kamtui.core.healthcheck import Report
 from kamtui.core.names import name_key, name_problem, normalise
 from kamtui.core.survey import Element, Survey
 from kamtui.service.database import Database
@@ -201,7 +202,7 @@ def carry(db: Database, assessment_id: int) -> Carried:
 
 def beside_trend(db: Database, report: Report) -> list[ActionTrend]:
     """The actions of the assessment ``report`` compares with, each beside its element's trend."""
-    from kamtui.core.healthcheck import actions_beside_trend
+    from kamtui.core.actions import actions_beside_trend
 
     earlier = report.meta.get("compare")
     return actions_beside_trend(report, store.list_actions(db, earlier)) if earlier is not None else []

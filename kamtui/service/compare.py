@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kamtui.core.comparison import Comparison
 from kamtui.core.errors import InvalidValueError
-from kamtui.core.healthcheck import DEFAULT_TARGET, Comparison
+from kamtui.core.healthcheck import DEFAULT_TARGET
 from kamtui.service import healthcheck as hc
 from kamtui.service.database import Database
 
@@ -18,7 +19,7 @@ def compare_assessments(db: Database, ids: Sequence[int], *, target: int = DEFAU
     """The assessments ``ids`` (at least two, each once) side by side, in the order given. Each is scored
     on its own (no trend), through the same report as everywhere, so a confidential assessment shows
     only what its report shows."""
-    from kamtui.core.healthcheck import compare_reports
+    from kamtui.core.comparison import compare_reports
 
     if len(ids) < MIN_COMPARED:
         raise InvalidValueError("a comparison needs two assessments or more", hint="assessments")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kamtui.core.healthcheck import OPEN_STATUSES, Action
+from kamtui.core.actions import OPEN_STATUSES, Action
 from kamtui.store.db import Store, now
 
 _COLUMNS = "id, assessment_id, element, text, owner, due, status, carried_from, created_at, updated_at"

@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 
 from kamtui.core import confidential as rules
+from kamtui.core.agreement import adjust_p_values
 from kamtui.core.assessments import AnswerRow
 from kamtui.core.confidential import Confidentiality
 from kamtui.core.errors import InvalidValueError
-from kamtui.core.healthcheck import Answer, adjust_p_values, score_assessment
+from kamtui.core.healthcheck import Answer, score_assessment
 from kamtui.core.survey import load_survey
 
 SURVEY = load_survey("kam-healthcheck")

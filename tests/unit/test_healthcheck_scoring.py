@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kamtui.core.healthcheck import (
-    Answer,
-    parse_answer_value,
-    rwg,
-    score_assessment,
-)
+from kamtui.core.agreement import rwg
+from kamtui.core.healthcheck import Answer, parse_answer_value, score_assessment
 from kamtui.core.levels import level_name, level_of
 from kamtui.core.survey import survey_from_dict
 
@@ -350,7 +346,7 @@ def test_statements_without_consensus_come_first():
 
 
 def test_compare_reports_side_by_side():
-    from kamtui.core.healthcheck import compare_reports
+    from kamtui.core.comparison import compare_reports
 
     survey = make_survey()
     north = score_assessment(
@@ -369,7 +365,7 @@ def test_compare_reports_side_by_side():
 
 
 def test_actions_beside_the_trend():
-    from kamtui.core.healthcheck import Action, actions_beside_trend
+    from kamtui.core.actions import Action, actions_beside_trend
 
     survey = make_survey()
     earlier = score_assessment(survey, [rated("a", "A1", 2, None), rated("a", "B1", 3, None)])

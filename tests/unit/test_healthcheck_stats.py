@@ -14,18 +14,16 @@ from itertools import combinations
 
 import pytest
 
-from kamtui.core.healthcheck import (
+from kamtui.core.agreement import (
     ASYMPTOTIC,
     EXACT,
     EXACT_MAX,
     PERMUTATION,
-    Answer,
-    RoleGap,
     adjust_p_values,
     mann_whitney,
     rwg_j,
-    score_assessment,
 )
+from kamtui.core.healthcheck import Answer, RoleGap, score_assessment
 from kamtui.core.survey import survey_from_dict
 
 

@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from kamtui.core.actions import ACTION_STATUSES, Action, ActionTrend
 from kamtui.core.errors import KamError
-from kamtui.core.healthcheck import ACTION_STATUSES, Action, ActionTrend
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, describe, reported
 from kamtui.tui.screens.base import KamScreen

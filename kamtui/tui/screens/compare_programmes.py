@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, SelectionList, Static
 
-from kamtui.core.healthcheck import Comparison
+from kamtui.core.comparison import Comparison
 from kamtui.core.levels import LEVELS
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, reported

@@ -21,15 +21,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from kamtui.core.healthcheck import (
-    NO_CONSENSUS,
-    SPREAD_KEYS,
-    Action,
-    ActionTrend,
-    AnswerComment,
-    IndicatorResult,
-    Report,
-)
+from kamtui.core.actions import Action, ActionTrend
+from kamtui.core.healthcheck import NO_CONSENSUS, SPREAD_KEYS, AnswerComment, IndicatorResult, Report
 from kamtui.core.levels import level_name, level_of
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, reported

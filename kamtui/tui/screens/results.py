@@ -20,7 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
-from kamtui.core.healthcheck import NO_CONSENSUS, Action, ActionTrend, Report, RoleGap
+from kamtui.core.actions import Action, ActionTrend
+from kamtui.core.healthcheck import NO_CONSENSUS, Report, RoleGap
 from kamtui.service.healthcheck import PREVIOUS as DEFAULT_COMPARE  # the programme's previous assessment
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, describe, guarded
