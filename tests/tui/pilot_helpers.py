@@ -7,9 +7,14 @@ from pathlib import Path
 
 
 async def settle(pilot) -> None:
-    """Let every worker finish and the screen catch up."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let every worker finish and the screen catch up: a worker's result may start another worker or a
+    relayout after the next refresh, so wait until a round finds nothing running."""
+    for _ in range(10):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            break
     await pilot.pause()
 
 

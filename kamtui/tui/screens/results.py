@@ -106,7 +106,9 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
 
     def on_mount(self) -> None:
         self.set_header("Results")
-        self.query_one("#element-table", DataTable).loading = True
+        table = self.query_one("#element-table", DataTable)
+        table.focus()  # now, not when the scores arrive: the footer's keys then never change under the eye
+        table.loading = True
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.action_refresh()
         self.set_interval(self.kam.refresh_interval, self._tick)
@@ -186,6 +188,7 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
     ) -> None:
         self._last_error = None
         self.query_one("#element-table", DataTable).loading = False
+        self.refresh_bindings()  # the table's own keys count again now it is uncovered: the footer must say so
         plan = plan or PlanView()
         key = (report.to_json(), compare, compare_title, plan)
         if key == self._shown:
