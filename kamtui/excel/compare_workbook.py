@@ -15,7 +15,7 @@ from typing import Any
 from kamtui.core.comparison import Comparison
 from kamtui.core.levels import LEVELS, level_name
 from kamtui.excel import common as xl
-from kamtui.excel.healthcheck_workbook import _add_styles, score_style  # the level fills of both
+from kamtui.excel.healthcheck_styles import add_styles, score_style  # the level fills of both
 
 SHEETS = ("Compare", "Differences", "About")
 HEADER_ROW = 3
@@ -38,7 +38,7 @@ def write_compare_workbook(
 
     exported_at = exported_at or dt.datetime.now().astimezone()
     workbook = Workbook()
-    _add_styles(workbook)
+    add_styles(workbook)
     workbook.properties.title = "KAM healthcheck: assessments side by side"
     workbook.properties.creator = f"kamtui {__version__}"
     compare = workbook.active
