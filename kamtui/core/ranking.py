@@ -18,8 +18,9 @@ from typing import Any
 
 from kamtui.core.criteria import CriteriaSet
 from kamtui.core.errors import InvalidValueError
+from kamtui.core.near_miss import NearMiss
 from kamtui.core.rank_reversal import Reversal
-from kamtui.core.stability import NearMiss, WeightInterval
+from kamtui.core.stability import WeightInterval
 
 DEFAULT_TOP_K = 15
 DEFAULT_SAMPLES = 1000

@@ -78,9 +78,10 @@ def _checks(
     criteria: CriteriaSet, matrix: Matrix, points: dict[str, float], params: Params
 ) -> tuple[CrossCheck, dict[str, int], dict[str, tuple[str, ...]]]:
     from kamtui.core.dominance import dominators
+    from kamtui.core.near_miss import just_outside
     from kamtui.core.rank_reversal import rank_reversals
     from kamtui.core.selection import Scorer
-    from kamtui.core.stability import PickModel, just_outside, weight_intervals
+    from kamtui.core.stability import PickModel, weight_intervals
     from kamtui.core.topsis import kendall_tau, topsis_rank
 
     names = list(matrix.names)

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamtui.core.criteria import CriteriaSet, Criterion
+from kamtui.core.near_miss import just_outside
 from kamtui.core.selection import Scorer
-from kamtui.core.stability import PickModel, just_outside, weight_intervals
+from kamtui.core.stability import PickModel, weight_intervals
 
 NAN = math.nan
 STEP = 1e-5  # how far past an end of an interval the pick must have changed
