@@ -27,12 +27,12 @@ def demo(cli, db_path):
 
 
 def test_a_full_disk_during_a_selection_export_saves_no_run(cli, demo, tmp_path, monkeypatch):
-    import kamtui.excel.selection_workbook as workbook
+    import kamtui.excel.saving as saving
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(workbook.xl, "_fsync_file", full)
+    monkeypatch.setattr(saving, "_fsync_file", full)
     before = run_count(demo)
     result = cli("export", "selection", "-o", tmp_path / "out.xlsx")
     assert result.code == 1

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from kamtui.core.errors import KamError
 from kamtui.excel import common as xl
+from kamtui.excel import saving
 
 # Each would be a formula, an error value or a mangled cell if written naively.
 DANGEROUS = [
@@ -329,7 +330,7 @@ def test_a_failing_rename_is_a_kam_error(tmp_path, monkeypatch):
     def locked(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(xl.os, "replace", locked)
+    monkeypatch.setattr(saving.os, "replace", locked)
     with pytest.raises(xl.ExportError, match="open in Excel"):
         xl.atomic_save(make_workbook("new"), target)
     assert target.read_bytes() == before
@@ -356,7 +357,7 @@ def test_permission_denied_is_a_kam_error(tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(xl.os, "open", denied)
+    monkeypatch.setattr(saving.os, "open", denied)
     with pytest.raises(xl.ExportError, match="permission denied") as caught:
         xl.atomic_save(make_workbook("x"), tmp_path / "book.xlsx")
     assert str(tmp_path / "book.xlsx") in str(caught.value)
