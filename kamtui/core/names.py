@@ -36,6 +36,8 @@ def normalise(text: str) -> str:
 
 def name_key(text: str) -> str:
     """The comparison key of an id or name (see the module docstring)."""
+    if text.isascii():  # the same key, 3x faster (an import keys every row): NFC is a no-op, casefold = lower
+        return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
     return _SPACES.sub(" ", folded).strip()
 
