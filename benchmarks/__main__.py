@@ -26,6 +26,7 @@ BENCHMARKS = {
     "excel": "benchmarks.bench_excel",
     "import": "benchmarks.bench_import",
     "capacity": "benchmarks.bench_capacity",
+    "screens": "benchmarks.bench_screens",
 }
 
 

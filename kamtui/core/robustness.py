@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,11 @@ _RANK_BUDGET = 96 * 2**20  # bytes of account-major ranks held at once (kept + o
 _CACHE_KEYS = 2**17  # int64 sort keys per inner block (~1 MiB, stays in cache)
 _SCORE_BUDGET = 2**22  # float32 scores per matrix product (16 MiB)
 TIE_ULPS = 16  # float32 scores this many representable steps apart or closer are equal
+
+
+class Cancelled(Exception):
+    """Raised inside :func:`robustness` / :func:`top_k_share` when their ``stop()`` says the figures are no
+    longer wanted (a newer weight change in the TUI): nothing is returned."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +79,7 @@ def robustness(
     chunk: int | None = None,
     columns: np.ndarray | None = None,
     eligible: np.ndarray | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Robustness:
     """Sample weights around ``weights`` and report each account's top-K share and rank interval.
 
@@ -82,7 +89,8 @@ def robustness(
     is the number of samples ranked between two merges of the account-major rank buffer (default: as
     many as fit in ~96 MiB with what is kept); the result does not depend on it. ``columns`` (m bools,
     default all) are the criteria whose weighted mean is ranked: ``criteria.rank_columns`` (step 5).
-    ``eligible`` (n bools, default all) are the accounts that take part (step 3).
+    ``eligible`` (n bools, default all) are the accounts that take part (step 3). ``stop`` (optional) is
+    asked between blocks of samples; when it returns True, :class:`Cancelled` is raised.
     """
     prepared = _prepare(normalised, weights, top_k, samples, seed, kappa, chunk, columns, eligible)
     n = prepared.n
@@ -92,7 +100,13 @@ def robustness(
     valid = prepared.valid
     if valid.size:
         counts, low, high = _rank_statistics(
-            prepared.v0, prepared.present_ranked, prepared.present_used, prepared.draws, prepared.top_k, prepared.chunk
+            prepared.v0,
+            prepared.present_ranked,
+            prepared.present_used,
+            prepared.draws,
+            prepared.top_k,
+            prepared.chunk,
+            stop,
         )
         p_top_k[valid] = counts / prepared.samples
         rank_p5[valid] = low
@@ -111,10 +125,12 @@ def top_k_share(
     kappa: float = DEFAULT_KAPPA,
     columns: np.ndarray | None = None,
     eligible: np.ndarray | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> np.ndarray:
     """Each account's P(top K) alone, by ``argpartition`` instead of a full sort per sample: the same
     draws as :func:`robustness` with the same arguments (so the same figures, ties aside), several times
-    faster. The TUI shows it first and the rank intervals when :func:`robustness` has them."""
+    faster. The TUI shows it first and the rank intervals when :func:`robustness` has them. ``stop``: as
+    for :func:`robustness`."""
     prepared = _prepare(normalised, weights, top_k, samples, seed, kappa, None, columns, eligible)
     share = np.zeros(prepared.n)
     valid = prepared.valid
@@ -128,6 +144,8 @@ def top_k_share(
     counts = np.zeros(valid.size, dtype=np.int64)
     step = max(1, _SCORE_BUDGET // max(1, valid.size))
     for first in range(0, draws.shape[0], step):
+        if stop is not None and stop():
+            raise Cancelled
         w = draws[first : first + step]
         scores = w @ v0.T
         if incomplete:
@@ -218,6 +236,7 @@ def _rank_statistics(
     draws: np.ndarray,
     top_k: int,
     chunk: int | None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Top-K counts and the two rank percentiles of the N accounts that have an overall.
 
@@ -258,6 +277,8 @@ def _rank_statistics(
     for start in range(0, s_total, chunk):
         stop = min(start + chunk, s_total)
         for first in range(start, stop, mid):
+            if should_stop is not None and should_stop():
+                raise Cancelled
             w = w32[first : min(first + mid, stop)]
             scores = w @ vt
             if n_complete < n:
@@ -266,6 +287,8 @@ def _rank_statistics(
                 # 0/0 (every weight present underflowed to 0 in float32) counts as a score of 0
                 np.divide(tail, denominator, out=tail, where=denominator > 0)
             for row in range(0, scores.shape[0], inner):
+                if should_stop is not None and should_stop():
+                    raise Cancelled
                 part = scores[row : row + inner]
                 ranks = _sample_ranks(part, monotone, slots, descending, top_k, counts)
                 column = filled + first - start + row

@@ -105,6 +105,60 @@ def check_sample_size(samples: int, accounts: int) -> None:
         )
 
 
+def robustness_of(criteria: CriteriaSet, scores, params: Params, *, samples: int | None = None, stop=None):
+    """The robustness figures of :func:`rank` (``kamtui.core.robustness.robustness`` on the scores, K, seed
+    and concentration of ``params``; ``samples`` default ``params.samples``). The TUI computes them in a
+    worker with ``stop`` (``Cancelled`` is raised when it returns True); a saved run's are these exactly."""
+    from kamtui.core.robustness import robustness
+
+    return robustness(
+        scores.normalised,
+        scores.weights,
+        params.top_k,
+        params.samples if samples is None else samples,
+        params.seed,
+        params.kappa,
+        columns=criteria.rank_columns,
+        eligible=scores.eligible,
+        stop=stop,
+    )
+
+
+def top_k_share_of(criteria: CriteriaSet, scores, params: Params, samples: int, stop=None) -> np.ndarray:
+    """P(top K) alone from the first ``samples`` weight draws (``kamtui.core.robustness.top_k_share``, the
+    same arguments as :func:`robustness_of`): what the TUI shows before the full figures."""
+    from kamtui.core.robustness import top_k_share
+
+    return top_k_share(
+        scores.normalised,
+        scores.weights,
+        params.top_k,
+        samples,
+        params.seed,
+        params.kappa,
+        columns=criteria.rank_columns,
+        eligible=scores.eligible,
+        stop=stop,
+    )
+
+
+def pick(scores, matrix: Matrix, params: Params):
+    """The pick of :func:`rank` (``kamtui.core.capacity.select`` with K, the effort limits and the pins)."""
+    from kamtui.core.capacity import select
+
+    return select(
+        scores,
+        matrix.names,
+        top_k=params.top_k,
+        effort=matrix.effort,
+        owners=matrix.owners,
+        capacity=params.capacity,
+        per_kam=params.per_kam,
+        include=params.include,
+        exclude=params.exclude,
+    )
+
+
 def rank(
     db: Database | None,
     criteria: CriteriaSet,
@@ -121,8 +175,6 @@ def rank(
     without them the ranking is cheaper (the TUI's live ranking, redrawn on every key). A saved run always
     has them (``save_run`` and ``run`` compute them when the ranking has none). ``attributes`` (account
     name -> kept attributes of the accounts file) default to the stored ones when ``db`` is given."""
-    from kamtui.core.capacity import select
-    from kamtui.core.robustness import robustness
     from kamtui.core.selection import score
 
     if points is None or matrix is None:
@@ -138,31 +190,8 @@ def rank(
     vector = check_weights(criteria, points)
     check_sample_size(params.samples, len(matrix.names))
     scores = score(matrix.values, criteria, vector, matrix.names)
-    robust = (
-        robustness(
-            scores.normalised,
-            scores.weights,
-            params.top_k,
-            params.samples,
-            params.seed,
-            params.kappa,
-            columns=criteria.rank_columns,
-            eligible=scores.eligible,
-        )
-        if params.samples > 0 and len(matrix.names) > 0
-        else None
-    )
-    selection = select(
-        scores,
-        matrix.names,
-        top_k=params.top_k,
-        effort=matrix.effort,
-        owners=matrix.owners,
-        capacity=params.capacity,
-        per_kam=params.per_kam,
-        include=params.include,
-        exclude=params.exclude,
-    )
+    robust = robustness_of(criteria, scores, params) if params.samples > 0 and len(matrix.names) > 0 else None
+    selection = pick(scores, matrix, params)
     ids = criteria.ids
     if attributes is None and db is not None:
         from kamtui.service.accounts import attributes as stored_attributes

@@ -6,23 +6,28 @@ per-KAM cap, pins) and the highlighted account (the cursor the Ranking and Portf
 
 Live re-ranking: :class:`LiveRanking` wraps a :class:`kamtui.core.selection.Scorer` prepared once for the
 accounts, so each weight change costs a matrix product and a sort by the very rules of ``score()``; and,
-without an effort limit, the pick itself (``kamtui.core.capacity.select`` is cheap then). The slow part,
-robustness (and a capacity pick, which solves a MILP), comes from a thread worker running
-``kamtui.service.ranking.rank`` on the same points, parameters and matrix; its result replaces the live
-one when it is still current.
+without an effort limit, the pick itself (``kamtui.core.capacity.select`` is cheap then). Its result is a
+:class:`kamtui.core.live_view.LiveView`: numpy columns and the ranking order with its inverse permutation,
+never one object per account (README, "Account selection"; issue 19). The slow part, robustness (and a
+capacity pick, which solves a MILP), comes from a thread worker on the same scores, parameters and matrix
+(``kamtui.service.ranking.pick`` / ``top_k_share_of`` / ``robustness_of``, the very calls of ``rank``); its
+columns are merged into the live view by array (``LiveView.with_robustness``) while still current.
+:class:`View` (rows) stays for the Portfolio screen, which draws a few hundred points at most.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kamtui.core.accounts import Matrix
 from kamtui.core.criteria import CriteriaSet
+from kamtui.core.live_view import LiveView, Row, live_view
 from kamtui.core.ranking import DEFAULT_TOP_K, Params
+
+__all__ = ["Limits", "LiveRanking", "LiveView", "Row", "SelectionSession", "View"]
 
 if TYPE_CHECKING:
     from kamtui.core.ranking import Ranking
@@ -78,26 +83,6 @@ class SelectionSession:
 
 
 @dataclass(frozen=True, eq=False)
-class Row:
-    """One account of a ranking as the screens show it (live or from the engine)."""
-
-    index: int  # row of the matrix
-    account: str
-    owner: str | None
-    rank: int
-    overall: float | None
-    attractiveness: float | None
-    strength: float | None
-    quadrant: str | None
-    coverage: float
-    effort: float | None
-    selected: bool | None  # None: not known yet (a capacity pick is being solved)
-    p_top_k: float | None = None
-    rank_p5: int | None = None
-    rank_p95: int | None = None
-
-
-@dataclass(frozen=True, eq=False)
 class View:
     """A ranking ready to draw: rows in ranking order, plus what the pick says about itself."""
 
@@ -118,10 +103,6 @@ class View:
         return None
 
 
-def _num(value: float) -> float | None:
-    return None if not math.isfinite(value) else float(value)
-
-
 class LiveRanking:
     """One value matrix prepared for re-ranking under changing weights (see the module docstring)."""
 
@@ -131,7 +112,16 @@ class LiveRanking:
         self.criteria = criteria
         self.matrix = matrix
         self.names = tuple(matrix.names)
+        self.index = {name: i for i, name in enumerate(self.names)}
         self.scorer = Scorer(matrix.values, criteria, self.names)
+        self._longest: int | None = None
+
+    @property
+    def longest_name(self) -> int:
+        """Characters of the longest account name (computed once)."""
+        if self._longest is None:
+            self._longest = max(map(len, self.names), default=7)
+        return self._longest
 
     def __len__(self) -> int:
         return len(self.names)
@@ -139,43 +129,45 @@ class LiveRanking:
     def scores(self, points: np.ndarray):
         return self.scorer.scores(np.asarray(points, dtype=np.float64))
 
-    def view(self, points: np.ndarray, params: Params) -> View:
-        """The live ranking: scores now; the pick too when no effort limit needs the solver."""
+    def view(self, points: np.ndarray, params: Params) -> LiveView:
+        """The live ranking as columns (:class:`kamtui.core.live_view.LiveView`): scores now; the pick too
+        when no effort limit needs the solver (``select`` without owners then: they only matter to a cap)."""
         from kamtui.core.capacity import select
 
+        points = np.asarray(points, dtype=np.float64)
         scores = self.scores(points)
         selected: np.ndarray | None = None
         binding: list[str] | None = None
         notes: list[str] = []
+        m = self.matrix
         if params.capacity is None and params.per_kam is None and len(self):
             pick = select(
                 scores,
                 self.names,
                 top_k=params.top_k,
-                effort=self.matrix.effort,
-                owners=self.matrix.owners,
+                effort=m.effort,
                 include=params.include,
                 exclude=params.exclude,
             )
             selected, binding, notes = pick.selected, list(pick.binding), list(pick.notes)
-        m = self.matrix
-        rows = [
-            Row(
-                index=i,
-                account=self.names[i],
-                owner=m.owners[i],
-                rank=int(scores.rank[i]),
-                overall=_num(scores.overall[i]),
-                attractiveness=_num(scores.attractiveness[i]),
-                strength=_num(scores.strength[i]),
-                quadrant=scores.quadrant[i],
-                coverage=float(scores.coverage[i]),
-                effort=_num(m.effort[i]),
-                selected=None if selected is None else bool(selected[i]),
-            )
-            for i in scores.order.tolist()
-        ]
-        return View(rows, tuple(float(x) for x in points), params, binding, notes, robust=False)
+        return live_view(
+            self.names,
+            self.index,
+            m.owners,
+            np.asarray(m.effort, dtype=np.float64),
+            scores,
+            tuple(float(x) for x in points),
+            params,
+            selected=selected,
+            binding=binding,
+            notes=notes,
+        )
+
+    def full_view(self, ranking: Ranking) -> LiveView:
+        """A full engine ranking (``rank`` or a saved run) as columns over these accounts."""
+        from kamtui.core.live_view import view_of_ranking as columns_of_ranking
+
+        return columns_of_ranking(ranking, self.names, self.index)
 
 
 def view_of_ranking(ranking: Ranking, names: tuple[str, ...] | list[str] | None = None) -> View:
@@ -202,27 +194,6 @@ def view_of_ranking(ranking: Ranking, names: tuple[str, ...] | list[str] | None 
     ]
     points = tuple(float(ranking.points[c]) for c in ranking.criteria.ids)
     return View(rows, points, ranking.params, list(ranking.binding), list(ranking.notes), robust=True)
-
-
-def merge_robustness(live: View, full: View) -> View:
-    """The live view with the engine's robustness columns (and pick, when the live one has none)."""
-    by_name = {row.account: row for row in full.rows}
-    rows = []
-    for row in live.rows:
-        other = by_name.get(row.account)
-        if other is None:
-            rows.append(row)
-            continue
-        rows.append(
-            replace(
-                row,
-                selected=other.selected,
-                p_top_k=other.p_top_k,
-                rank_p5=other.rank_p5,
-                rank_p95=other.rank_p95,
-            )
-        )
-    return View(rows, live.points, live.params, full.binding, full.notes, robust=True)
 
 
 def load_selection(db) -> tuple[CriteriaSet, Matrix, dict[str, float]]:

@@ -1,9 +1,14 @@
 """Weights and ranking on one screen: change a weight on the left, watch the ranking move on the right.
 
-Weights are committed as they change (``kamtui.service.weights``). The ranking re-ranks at once with a
-prepared :class:`~kamtui.tui.selection_session.LiveRanking`; robustness (P(top K), rank interval) and a
-capacity pick come from a thread worker running the engine (``kamtui.service.ranking.rank``) on the same
-weights, parameters and accounts; a newer change cancels the previous worker (``exclusive=True``).
+Weights are committed as they change (``kamtui.service.weights``). The ranking re-ranks with a prepared
+:class:`~kamtui.tui.selection_session.LiveRanking` into columns (:class:`~kamtui.core.live_view.LiveView`:
+nothing per account); keys that arrive faster than the screen re-ranks are coalesced: the re-rank is queued
+behind them (``app.call_later``) and ranks only the latest weights. A thread worker then adds, in stages,
+the capacity pick (``kamtui.service.ranking.pick``), P(top K) from the first draws by ``argpartition``
+(``top_k_share_of``; SHARE_CELLS samples x accounts), the rank intervals from those draws, and the full
+seeded figures of a saved run (``robustness_of``: P(top K) and the rank interval, exactly as
+``kamtui.service.ranking.rank``); a newer change cancels it (``exclusive=True``, and the engine's loop asks
+the worker between blocks of samples). The worker starts after the frame is painted.
 """
 
 from __future__ import annotations
@@ -18,24 +23,27 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from kamtui.core.errors import KamError
+from kamtui.core.live_view import LiveView
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
-from kamtui.tui.selection_session import (
-    LiveRanking,
-    View,
-    load_selection,
-    merge_robustness,
-    view_of_ranking,
-)
+from kamtui.tui.selection_session import LiveRanking, load_selection
 from kamtui.tui.widgets.ranking_table import RankingTable
 from kamtui.tui.widgets.weights_panel import WeightsPanel
 
-ROBUST_DELAY = 0.2  # seconds of quiet before robustness starts: a burst of keys runs it once
+ROBUST_DELAY = 0.01  # seconds of quiet before robustness starts (after the frame is painted)
+SHARE_CELLS = 1_000_000  # samples x accounts of the first P(top K) and intervals: all samples up to 1,000
+SHARE_MIN = 100  # ...and at least this many samples
+WEIGHTS_MIN, WEIGHTS_SHARE = 33, 0.37  # width of the weights side: at least, and at most this share
 BINDING_NAMES = {"top_k": "K", "capacity": "capacity"}
+
+
+def first_samples(samples: int, accounts: int) -> int:
+    """How many weight draws the first P(top K) and rank intervals use (all of them for small sets)."""
+    return min(samples, max(SHARE_MIN, SHARE_CELLS // max(1, accounts)))
 
 
 def binding_label(binding: list[str] | None) -> str:
@@ -122,8 +130,14 @@ ranks, the pick and the totals stay those of all accounts.
         self.start_focus = focus
         self.live: LiveRanking | None = None
         self.points: dict[str, float] = {}
-        self.view: View | None = None
-        self.full: tuple[tuple, View] | None = None  # (key, engine view) of the last finished worker
+        self.view: LiveView | None = None  # all accounts (the filter applies when drawn)
+        self.view_key: tuple | None = None  # (points, params) of ``view``
+        self.full: tuple[tuple, LiveView] | None = None  # (key, view) with the full figures, last finished
+        self.stages: list[tuple[tuple, str]] = []  # (key, stage) as the worker's figures were shown (tests)
+        self._rerank_queued = False
+        self._status_lines = 0
+        self._busy_label = ""
+        self._filter_mask: tuple[object, int, np.ndarray] | None = None  # (filter, id(live), n bools)
         self.last_run: int | None = None
         self.saved: tuple[tuple, int] | None = None  # (key, run id) of the last run saved from this screen
         self.last_export = None
@@ -143,17 +157,28 @@ ranks, the pick and the totals stay those of all accounts.
             with Vertical(id="ranking-side"):
                 with Horizontal(id="ranking-top"):
                     yield Static("", id="ranking-status")
-                    yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="ranking-busy")
+                    yield Static("", id="ranking-busy")  # what the worker computes (no animation: no repaints)
                 yield RankingTable(id="ranking")
         yield Footer()
 
     def on_mount(self) -> None:
         self.set_header("Weights and ranking")
-        self.query_one("#ranking-busy", ProgressBar).display = False
         self.query_one("#weights" if self.start_focus == "weights" else "#ranking").focus()
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    def on_resize(self, event) -> None:
+        self._fit_weights(event.size.width)
+
+    def _fit_weights(self, width: int) -> None:
+        """The weights side as wide as its criterion names need, up to WEIGHTS_SHARE of the screen."""
+        names = [c.name for c in self.live.criteria.criteria] if self.live is not None else []
+        wanted = max(map(len, names), default=10) + 1 + 17 + 4  # mark, bar and figures, border and padding
+        side = self.query_one("#weights-side")
+        fitted = max(WEIGHTS_MIN, min(wanted, int(width * WEIGHTS_SHARE)))
+        if side.styles.width is None or side.styles.width.value != fitted:
+            side.styles.width = fitted
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -164,7 +189,7 @@ ranks, the pick and the totals stay those of all accounts.
 
     # -- loading -------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="selection-load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="selection-load", exit_on_error=False, description="load")
     def load(self) -> None:
         from kamtui.service.weights import points_source
 
@@ -182,6 +207,7 @@ ranks, the pick and the totals stay those of all accounts.
         self.live = live
         self.points = points
         self.set_header("Weights and ranking", live.criteria.title)
+        self._fit_weights(self.size.width)
         self.query_one(WeightsPanel).show(live.criteria, points, sources)
         table = self.query_one(RankingTable)
         table.message = "No accounts yet: add or import them on the Accounts screen (a)."
@@ -197,6 +223,17 @@ ranks, the pick and the totals stay those of all accounts.
         session = self.kam.selection
         return (tuple(self.point_vector().tolist()), session.limits.params())
 
+    def queue_rerank(self) -> None:
+        """Re-rank once the keys already queued are handled: a burst ranks only its latest weights."""
+        if not self._rerank_queued:
+            self._rerank_queued = True
+            self.app.call_later(self._queued_rerank)
+
+    def _queued_rerank(self) -> None:
+        self._rerank_queued = False
+        if self.is_attached:
+            self.rerank()
+
     def rerank(self) -> None:
         """Re-rank now with the live ranker; start the robustness worker for the same weights."""
         if self.live is None:
@@ -207,81 +244,144 @@ ranks, the pick and the totals stay those of all accounts.
         points = self.point_vector()
         view = self.live.view(points, params)
         key = (tuple(points.tolist()), params)
-        if self.full is not None and self.full[0] == key:
-            view = merge_robustness(view, self.full[1])
+        done = self.full is not None and self.full[0] == key
+        if done:
+            view = view.merged(self.full[1])
+        self.view_key = key
         self._show(view)
         self.timings.append(time.perf_counter() - started)
-        if len(self.live):
+        self.workers.cancel_group(self, "selection-robust")  # stale figures: stop computing them now
+        if len(self.live) and not done:
             self._busy(True, "robustness…")
-            self.robustness(key, self.live)
+            self.call_after_refresh(self._start_robustness, key, self.live, view)  # the frame first
+        else:
+            self._busy(False)
 
-    def _show(self, view: View) -> None:
+    def _start_robustness(self, key: tuple, live: LiveRanking, view: LiveView) -> None:
+        if self.view_key == key and self.live is live and self.is_attached:
+            self.robustness(key, live, view)
+
+    def _shown_mask(self) -> np.ndarray | None:
+        """The accounts the filter shows (n bools, computed once per filter), None without a filter."""
+        if self.filter is None or self.live is None:
+            return None
+        cached = self._filter_mask
+        if cached is None or cached[0] is not self.filter or cached[1] != id(self.live):
+            attributes = self.attributes
+            mask = np.fromiter(
+                (self.filter.matches(attributes.get(name, {})) for name in self.live.names),
+                dtype=bool,
+                count=len(self.live),
+            )
+            cached = self._filter_mask = (self.filter, id(self.live), mask)
+        return cached[2]
+
+    def _show(self, view: LiveView) -> None:
         session = self.kam.selection
         self.view = view
         table = self.query_one(RankingTable)
         table.set_pins(session.limits.include, session.limits.exclude)
-        if self.filter is not None:  # shown: the matching accounts, ranked among all
-            rows = [r for r in view.rows if self.filter.matches(self.attributes.get(r.account, {}))]
-            view = View(rows, view.points, view.params, view.binding, view.notes, view.robust)
-        table.show(view, keep=session.highlighted or table.highlighted)
+        shown = view.filtered(self._shown_mask())  # the matching accounts, ranked among all
+        table.show(shown, keep=session.highlighted or table.highlighted)
         session.highlighted = table.highlighted
         self._status()
 
     def _status(self) -> None:
         view = self.view
         session = self.kam.selection
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(overflow="fold")  # wraps: the binding limits are never cut off
         if view is None or self.live is None:
             self.query_one("#ranking-status", Static).update("")
             return
         text.append(session.limits.describe(), style="bold")
-        chosen = [r for r in view.rows if r.selected]
-        pending = any(r.selected is None for r in view.rows)
-        if pending:
+        if view.pending:
             text.append(" · picking…")
         else:
-            effort = sum(r.effort or 0.0 for r in chosen)
-            text.append(f" · {len(chosen)} selected, {effort:g} FTE")
+            chosen, effort = view.chosen()
+            text.append(f" · {chosen} selected, {effort:g} FTE")
         text.append(" · binding: ")
         text.append(binding_label(view.binding), style="bold")
         if self.filter is not None:
-            shown = len(self.query_one(RankingTable).visible_names())
+            shown = self.query_one(RankingTable).row_count
             text.append(f" · {self.filter}: {shown} shown", style="italic")
-        self.query_one("#ranking-status", Static).update(text)
+        status = self.query_one("#ranking-status", Static)
+        width = max(1, status.size.width)
+        lines = -(-text.cell_len // width)
+        status.update(text, layout=lines != self._status_lines)  # a relayout only when it wraps anew
+        self._status_lines = lines
         total = sum(self.points.values())
         note = self.query_one("#weights-note", Static)
         if total > 0:
-            note.update(Text(f"total {total:g} points", style="dim"))
+            note.update(Text(f"total {total:g} points", style="dim"), layout=False)
 
     def _busy(self, busy: bool, label: str = "") -> None:
-        bar = self.query_one("#ranking-busy", ProgressBar)
-        bar.display = busy
-        bar.tooltip = label or None
+        """Say what the worker is computing (a word, not an animation: a frame costs nothing then)."""
+        shown = label if busy else ""
+        if shown != self._busy_label:
+            self._busy_label = shown
+            self.query_one("#ranking-busy", Static).update(Text(shown, style="dim italic"), layout=False)
 
-    @work(thread=True, exclusive=True, group="selection-robust", exit_on_error=False)
-    def robustness(self, key: tuple, live: LiveRanking) -> None:
-        from kamtui.service.ranking import rank
+    @work(thread=True, exclusive=True, group="selection-robust", exit_on_error=False, description="robustness")
+    def robustness(self, key: tuple, live: LiveRanking, view: LiveView) -> None:
+        """The figures the live ranking leaves out, in stages, each shown as soon as it is known: the
+        capacity pick, P(top K) from the first draws, then the full seeded figures (module docstring)."""
+        from kamtui.core.robustness import Cancelled
+        from kamtui.service import ranking as service
 
         app = self.kam
-        worker = get_current_worker()
-        points = dict(zip(live.criteria.ids, key[0], strict=True))
+        worker = get_current_worker()  # stages are posted (``call_later`` is thread-safe): no wait for the UI
+
+        def stop() -> bool:
+            return worker.is_cancelled
+
+        params: object = key[1]
+        scores = view.scores
         time.sleep(ROBUST_DELAY)  # a newer change cancels this worker meanwhile: then nothing is computed
-        if worker.is_cancelled:
+        if stop() or scores is None:
             return
         try:
             with reported(app):
-                ranking = rank(None, live.criteria, key[1], points=points, matrix=live.matrix, crosscheck=False)
-                if not worker.is_cancelled:
-                    app.call_from_thread(self._robust_done, key, view_of_ranking(ranking, live.names))
+                if view.pending:
+                    pick = service.pick(scores, live.matrix, params)
+                    if stop():
+                        return
+                    changes = {"selected": pick.selected, "binding": list(pick.binding), "notes": list(pick.notes)}
+                    self.call_later(self._stage, key, "pick", changes)
+                if params.samples > 0:
+                    first = first_samples(params.samples, len(live))
+                    share = service.top_k_share_of(live.criteria, scores, params, first, stop=stop)
+                    if stop():
+                        return
+                    self.call_later(self._stage, key, "share", {"p_top_k": share, "share_samples": first})
+                    if first < params.samples:  # the rank intervals from the same first draws, then all
+                        early = service.robustness_of(live.criteria, scores, params, samples=first, stop=stop)
+                        if stop():
+                            return
+                        figures = {"p_top_k": early.p_top_k, "rank_p5": early.rank_p5, "rank_p95": early.rank_p95}
+                        self.call_later(self._stage, key, "intervals", {**figures, "share_samples": first})
+                    robust = service.robustness_of(live.criteria, scores, params, stop=stop)
+                    if stop():
+                        return
+                    figures = {"p_top_k": robust.p_top_k, "rank_p5": robust.rank_p5, "rank_p95": robust.rank_p95}
+                    self.call_later(self._stage, key, "full", figures)
+                else:
+                    self.call_later(self._stage, key, "full", {})
+        except Cancelled:
+            return
         finally:
             if not worker.is_cancelled:
-                call_ui(app, self._busy, False)
+                self.call_later(self._busy, False)  # after the last stage posted
 
-    def _robust_done(self, key: tuple, full: View) -> None:
-        self.full = (key, full)
-        if self.live is None or self._key() != key or self.view is None:
+    def _stage(self, key: tuple, stage: str, changes: dict) -> None:
+        """Show a stage of the worker's figures when they are still those of the weights shown."""
+        if self.live is None or self.view is None or self.view_key != key or self._key() != key:
             return
-        self._show(merge_robustness(self.view, full))
+        final = stage == "full"
+        view = self.view.with_robustness(robust=final, **changes)
+        if final:
+            self.full = (key, view)
+        self.stages.append((key, stage))
+        self._show(view)
 
     @on(RankingTable.Highlighted, "#ranking")
     def _highlighted(self, event: RankingTable.Highlighted) -> None:
@@ -303,7 +403,7 @@ ranks, the pick and the totals stay those of all accounts.
         current = service.set_points(self.kam.store, self.live.criteria, changes, source)
         self.points = current.points
         self.query_one(WeightsPanel).show(self.live.criteria, current.points, current.sources)
-        self.rerank()
+        self.queue_rerank()
 
     def action_nudge(self, step: int) -> None:
         from kamtui.service.weights import NUDGE
@@ -506,7 +606,7 @@ ranks, the pick and the totals stay those of all accounts.
             lambda note: done(self, note),
         )
 
-    @work(thread=True, group="selection-save", exit_on_error=False)
+    @work(thread=True, group="selection-save", exit_on_error=False, description="save")
     def save(self, key: tuple, live: LiveRanking, export: bool, note: str | None = None) -> None:
         """Save the ranking as a run (once: ``e`` after ``s`` exports the run just saved, and a note after
         ``s`` is added to that run), and export it."""
@@ -541,9 +641,12 @@ ranks, the pick and the totals stay those of all accounts.
         self.last_run = saved.run_id
         self.saved = (key, saved.run_id)
         if self.live is not None:
-            full = view_of_ranking(saved, self.live.names)
+            full = self.live.full_view(saved)
+            if self.view is not None and self.view_key == key:
+                full = self.view.merged(full)  # the saved figures on the live columns (scores kept)
             self.full = (key, full)
             if self._key() == key:
+                self.view_key = key
                 self._show(full)
         if path is not None:
             self.last_export = path

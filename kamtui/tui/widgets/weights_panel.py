@@ -1,4 +1,7 @@
-"""The weights of a criteria set: each criterion's points as a bar and its normalised share, by group."""
+"""The weights of a criteria set: each criterion's points as a bar and its normalised share, by group.
+
+Criterion names get the width there is (the bar shortens to 3 cells before a name is clipped).
+"""
 
 from __future__ import annotations
 
@@ -47,13 +50,14 @@ class WeightsPanel(Widget, can_focus=True):
     def show(
         self, criteria: CriteriaSet, points: dict[str, float], sources: dict[str, str] | None = None
     ) -> None:
-        if self.criteria is None or self.criteria.ids != criteria.ids:
+        changed = self.criteria is None or self.criteria.ids != criteria.ids
+        if changed:
             self.cursor = 0
         self.criteria = criteria
         self.points = dict(points)
         if sources is not None:
             self.sources = dict(sources)
-        self.refresh(layout=True)
+        self.refresh(layout=changed)  # new points keep the height: a repaint of this panel alone
 
     @property
     def current(self) -> str | None:
@@ -77,7 +81,9 @@ class WeightsPanel(Widget, can_focus=True):
             return Text("loading…", style="dim")
         variables = self.app.theme_variables
         width = max(20, self.content_region.width or 40)
-        name_w = max(6, width - BAR - 11)
+        longest = max((len(c.name) for c in self.criteria.criteria), default=6) + 1  # with the cursor mark
+        bar = max(3, min(BAR, width - 11 - longest))  # a shorter bar before a clipped name
+        name_w = max(6, width - bar - 11)
         total = sum(self.points.values()) or 1.0
         top = max(self.points.values(), default=0.0) or 1.0
         colour = variables.get("primary", "blue")
@@ -100,7 +106,7 @@ class WeightsPanel(Widget, can_focus=True):
                 text.append("\n")
                 text.append(f"{marker}{clip(c.name, name_w - 1):<{name_w - 1}}", style=style)
                 text.append(" ")
-                text.append_text(score_bar(points / top * 5.0, BAR, colour, track))
+                text.append_text(score_bar(points / top * 5.0, bar, colour, track))
                 text.append(f"{points:4.3g}")
                 text.append(f"{points / total:6.1%}", style="dim" if points == 0 else "")
                 lines += 1
