@@ -22,6 +22,7 @@ from kamtui.core.served import SERVED_ENV
 from kamtui.core.trend import PREVIOUS
 from kamtui.service.database import Database, open_database, set_user_setting, user_setting
 from kamtui.tui.errors import describe, format_traceback
+from kamtui.tui.served_header import watch_served_header
 
 if TYPE_CHECKING:
     from kamtui.tui.selection_session import SelectionSession
@@ -105,6 +106,7 @@ class KamApp(App[None]):
 
     def on_mount(self) -> None:
         self._persist_theme = True
+        watch_served_header(self)
         if self._start_results is not None:
             start = self._start_compare
             self.open_results(self._start_results, PREVIOUS if start is None else start)  # one default trend

@@ -4,8 +4,11 @@
 colours that survive a washed-out beamer, and (with the ``projector`` CSS class the app sets) larger
 spacing and heavy borders instead of thin lines.
 
-Each theme defines the CSS variables ``$level-red`` ... ``$level-blue`` (and ``$bar-track``); themes that
-do not (any built-in Textual theme picked from the palette) fall back to :data:`LEVEL_DEFAULTS`.
+Each theme defines the CSS variables ``$level-red`` ... ``$level-blue``, ``$level-ink`` (text on a level
+colour) and ``$bar-track``; themes that do not (any built-in Textual theme picked from the palette) fall
+back to :data:`LEVEL_DEFAULTS`. Every text colour reaches the WCAG AA contrast of 4.5:1 on its background
+in the projector theme (README, "Projector theme"; checked by tests/unit/test_contrast.py): there the
+level colours are dark enough to be read as text on white and to carry white text.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ LEVEL_DEFAULTS: dict[str, str] = {
     "level-yellow": "#d4b93c",
     "level-green": "#57ab5a",
     "level-blue": "#539bf5",
+    "level-ink": "#000000",
     "bar-track": "#3a3f45",
 }
 
@@ -39,7 +43,10 @@ KAM_THEME = Theme(
     success="#4EBF71",
     foreground="#e0e0e0",
     dark=True,
-    variables=dict(LEVEL_DEFAULTS),
+    variables={
+        **LEVEL_DEFAULTS,
+        "block-cursor-background": "#0061ad",  # the primary blue, dark enough for its text (5.2:1)
+    },
 )
 
 PROJECTOR = Theme(
@@ -58,11 +65,12 @@ PROJECTOR = Theme(
     luminosity_spread=0.08,
     text_alpha=1.0,
     variables={
-        "level-red": "#cc0000",
-        "level-orange": "#e05a00",
-        "level-yellow": "#a67c00",
-        "level-green": "#007a1f",
+        "level-red": "#c00000",
+        "level-orange": "#a84300",
+        "level-yellow": "#806000",
+        "level-green": "#006b1a",
         "level-blue": "#0040c0",
+        "level-ink": "#ffffff",
         "bar-track": "#d0d0d0",
         "block-cursor-background": "#0033b3",
         "block-cursor-foreground": "#ffffff",
@@ -90,3 +98,9 @@ def level_colour(variables: dict[str, str], level: int | None) -> str:
         return variables.get("bar-track", LEVEL_DEFAULTS["bar-track"])
     key = f"level-{LEVEL_KEYS[level - 1]}"
     return variables.get(key, LEVEL_DEFAULTS[key])
+
+
+def level_ink(variables: dict[str, str]) -> str:
+    """The theme's colour for text on a level colour (black on the default's light ones, white on the
+    projector's dark ones)."""
+    return variables.get("level-ink", LEVEL_DEFAULTS["level-ink"])

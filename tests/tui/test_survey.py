@@ -29,7 +29,7 @@ async def open_as_new_respondent(pilot, name="Alice", role="KAM") -> SurveyScree
     await settle(pilot)
     assert isinstance(pilot.app.screen, RespondentScreen)
     await type_text(pilot, name)
-    await pilot.press("enter")
+    await pilot.press("tab")
     await type_text(pilot, role)
     await pilot.press("enter")
     await settle(pilot)

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from kamtui.core.confidential import RESULTS_CLOSED, Confidentiality, Participant, ParticipantView
 from kamtui.service.database import Database, open_database
 from kamtui.tui.errors import describe, format_traceback
+from kamtui.tui.served_header import watch_served_header
 from kamtui.tui.themes import DEFAULT_THEME, LEVEL_DEFAULTS, PROJECTOR_CLASS, PROJECTOR_THEME, THEMES
 
 REFRESH_SECONDS = 2.0
@@ -84,6 +85,9 @@ class ParticipantApp(App[None]):
         from kamtui.tui.participant.screens import RegisterScreen
 
         return RegisterScreen()
+
+    def on_mount(self) -> None:
+        watch_served_header(self)
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -253,7 +253,7 @@ so you see whether what was done moved the score.
             call_ui(app, self._loaded)
 
     def _loaded(self) -> None:
-        self.query_one("#plan-table", DataTable).loading = False
+        self.loaded(self.query_one("#plan-table", DataTable))
 
     def show(self, data: PlanData, select: int | None = None) -> None:
         table = self.query_one("#plan-table", DataTable)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from kamtui.tui.app import KamApp
 
 
@@ -27,3 +29,9 @@ class KamScreen(Screen[None]):
         """Header: ``title — programme · database``."""
         self.title = title
         self.sub_title = " · ".join(part for part in (programme, self.kam.db_label) if part)
+
+    def loaded(self, widget: Widget) -> None:
+        """``widget`` has its data: uncover it and tell the footer, whose keys change with it (the covered
+        widget's own keys did not count; Textual does not refresh the footer when a cover goes)."""
+        widget.loading = False
+        self.refresh_bindings()

@@ -20,9 +20,8 @@ from kamtui.core.levels import LEVELS
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, reported
 from kamtui.tui.screens.base import KamScreen
-from kamtui.tui.themes import level_colour
+from kamtui.tui.themes import level_colour, level_ink
 
-INK = "#000000"
 MIN_CHOSEN = 2
 
 
@@ -136,7 +135,7 @@ workbook (Compare, Differences, About) to the exports folder.
             call_ui(app, self._loaded)
 
     def _loaded(self) -> None:
-        self.query_one("#compare-table", DataTable).loading = False
+        self.loaded(self.query_one("#compare-table", DataTable))
 
     def on_resize(self) -> None:
         if self.comparison is not None:
@@ -146,6 +145,7 @@ workbook (Compare, Differences, About) to the exports folder.
         self.comparison = comparison
         data = comparison.to_json()
         variables = self.app.theme_variables
+        ink = level_ink(variables)  # text on a level colour
         titles = Text()
         for item in data["assessments"]:
             titles.append(f" #{item['id']} ", style="bold")
@@ -168,7 +168,7 @@ workbook (Compare, Differences, About) to the exports folder.
             if score is None:
                 return Text(fmt.DASH, style="dim")
             words = fmt.score_and_level(score) if cell > 6 else fmt.score(score)
-            return Text(f" {fmt.clip(words, cell - 1)}", style=f"{INK} on {level_colour(variables, level)}")
+            return Text(f" {fmt.clip(words, cell - 1)}", style=f"{ink} on {level_colour(variables, level)}")
 
         table.add_row(
             Text("Overall", style="bold"),
@@ -189,7 +189,7 @@ workbook (Compare, Differences, About) to the exports folder.
             text.append(f"{item.name}: #{item.high} highest, #{item.low} lowest\n")
         for level in LEVELS:
             text.append(
-                f" {level.number} {level.name} ", style=f"{INK} on {level_colour(variables, level.number)}"
+                f" {level.number} {level.name} ", style=f"{ink} on {level_colour(variables, level.number)}"
             )
             text.append(" ")
         self.query_one("#compare-differences", Static).update(text)

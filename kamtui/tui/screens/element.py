@@ -165,7 +165,7 @@ element are listed beside the comments, with those of the earlier assessment and
 
     def _loaded(self) -> None:
         table = self.query_one("#statement-table", DataTable)
-        table.loading = False
+        self.loaded(table)
         if not isinstance(self.focused, DataTable):
             table.focus()
 
@@ -236,7 +236,7 @@ element are listed beside the comments, with those of the earlier assessment and
         table.add_column("Statement", key="text", width=text_width)
         table.add_column(Text("Mean", justify="right"), key="mean", width=4)
         table.add_column(SPREAD_HEADER, key="spread", width=len(SPREAD_HEADER))
-        table.add_column(Text("rwg", justify="right"), key="rwg", width=5)
+        table.add_column(Text("rwg"), key="rwg", width=5)  # left, as its values: "0.68!" over "0.80 "
         for role in roles:
             table.add_column(
                 Text(fmt.clip(role, role_width[role]), justify="right"),
@@ -254,7 +254,7 @@ element are listed beside the comments, with those of the earlier assessment and
                     style=level_colour(variables, level_of(result.mean)),
                 ),
                 spread_text(result.spread, variables),
-                Text(rwg, justify="right", style="bold" if result.no_consensus else ""),
+                Text(rwg, justify="left", style="bold" if result.no_consensus else ""),
                 *(Text(fmt.score(result.by_role.get(role)), justify="right") for role in roles),
                 key=result.id,
             )

@@ -19,9 +19,8 @@ from kamtui.core.levels import LEVELS
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, reported
 from kamtui.tui.screens.base import KamScreen
-from kamtui.tui.themes import level_colour
+from kamtui.tui.themes import level_colour, level_ink
 
-INK = "#000000"  # text on a level colour
 CELL = 5  # "2.50" on its level's colour and a space
 
 
@@ -92,7 +91,7 @@ group size.
             call_ui(app, self._loaded)
 
     def _loaded(self) -> None:
-        self.query_one("#heatmap-table", DataTable).loading = False
+        self.loaded(self.query_one("#heatmap-table", DataTable))
 
     def on_resize(self) -> None:
         if self.report is not None:
@@ -102,6 +101,7 @@ group size.
         self.report = report
         self.set_header(f"Heatmap · {report.meta.get('title', '')}")
         variables = self.app.theme_variables
+        ink = level_ink(variables)  # text on a level colour
         table = self.query_one("#heatmap-table", DataTable)
         table.clear(columns=True)
         note = self.query_one("#heatmap-note", Static)
@@ -131,7 +131,7 @@ group size.
                     cells.append(Text(f" {fmt.DASH}", style="dim"))
                     continue
                 colour = level_colour(variables, person.levels.get(element.id))
-                cells.append(Text.assemble((f"{score:.2f}", f"{INK} on {colour}"), " "))
+                cells.append(Text.assemble((f"{score:.2f}", f"{ink} on {colour}"), " "))
             table.add_row(
                 f" {fmt.clip(label, name_width - 1):<{name_width - 1}} ", *cells, key=person.respondent
             )
@@ -142,7 +142,7 @@ group size.
         legend.append("\n")
         for level in LEVELS:
             legend.append(
-                f" {level.number} {level.name} ", style=f"{INK} on {level_colour(variables, level.number)}"
+                f" {level.number} {level.name} ", style=f"{ink} on {level_colour(variables, level.number)}"
             )
             legend.append(" ")
         self.query_one("#heatmap-legend", Static).update(legend)

@@ -40,6 +40,31 @@ def level_text(row: AssessmentRow) -> str:
     return fmt.score_and_level(row.overall)
 
 
+class RowTable(DataTable):
+    """A row-cursor table where Home and End go to the first and last row (the stock table scrolls
+    sideways with them, which does nothing when it fits); ← → still scroll sideways."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_home", "First row", show=False),
+        Binding("end", "scroll_end", "Last row", show=False),
+    ]
+
+    def action_scroll_home(self) -> None:
+        if self.cursor_type == "row":
+            self.action_scroll_top()
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        if self.cursor_type == "row":
+            self.action_scroll_bottom()
+        else:
+            super().action_scroll_end()
+
+
+SHARED = ("programme", "survey")  # columns left empty (width 0) when every row has the same value
+TITLE_CAP = 48  # the title column never takes more than this (its longest title, if shorter)
+
 COLUMNS = (
     ("id", "#"),
     ("title", "Title"),
@@ -103,8 +128,8 @@ Below: how many candidate accounts and selection runs the database holds.
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home-body"):
-            yield Static("Healthcheck assessments", classes="section-title")
-            table: DataTable = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
+            yield Static("Healthcheck assessments", classes="section-title", id="home-title")
+            table: DataTable = RowTable(id="assessments", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="home-empty")
             yield AccountSummary(id="account-summary", classes="panel")
@@ -116,6 +141,55 @@ Below: how many candidate accounts and selection runs the database holds.
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         table.focus()
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        table = self.query_one("#assessments", DataTable)
+        shown = {key.value: column.content_width for key, column in table.columns.items()}
+        if self.rows and self._widths(self.rows) != shown:
+            summary = self.query_one(AccountSummary)
+            self.show_rows(self.rows, summary.accounts, summary.runs)
+
+    @staticmethod
+    def _shared(rows: list[AssessmentRow], key: str) -> str | None:
+        """The value every row has in column ``key`` (programme or survey), or None when they differ."""
+        values = {(r.summary.programme or "") if key == "programme" else r.summary.survey_id for r in rows}
+        return values.pop() if len(values) == 1 else None
+
+    def _widths(self, rows: list[AssessmentRow]) -> dict[str, int]:
+        """Column widths: the numbers and the overall level whole; a programme or survey that every row
+        shares is said once above the table (its column left empty); the title comes first, then the
+        programme, then the survey share what is left."""
+        table = self.query_one("#assessments", DataTable)
+        widths = {
+            "id": max([1, *(len(str(r.summary.id)) for r in rows)]),
+            "respondents": 5,
+            "progress": 8,
+            "rated": 5,
+            "overall": max([7, *(len(level_text(r)) for r in rows)]),
+        }
+        visible = (table.size.height or self.app.size.height - 10) - 1  # rows below the header
+        scrollbar = 2 if len(rows) > visible else 0
+        body = self.query_one("#home-body").styles.gutter.width  # its padding: wider in the projector theme
+        room = (table.size.width or self.app.size.width - body) - scrollbar - 2 * len(COLUMNS)
+        free = max(12, room - sum(widths.values()))  # title, programme and survey share it
+        shared = {key: len(rows) > 1 and self._shared(rows, key) is not None for key in SHARED}
+        survey_need = max([6, *(len(r.summary.survey_id) for r in rows)])
+        programme_need = max([9, *(len(r.summary.programme or fmt.DASH) for r in rows)])
+        title_need = min(TITLE_CAP, max([5, *(len(r.summary.title) for r in rows)]))
+        survey_w = 0 if shared["survey"] else min(survey_need, max(6, free // 5))
+        programme_w = 0 if shared["programme"] else min(programme_need, max(9, (free - survey_w) // 3))
+        title_w = max(5, min(title_need, free - survey_w - programme_w))
+        spare = free - survey_w - programme_w - title_w  # a wide window: programme, then survey, grow
+        if spare > 0 and programme_w:
+            grow = min(spare, programme_need - programme_w)
+            programme_w, spare = programme_w + grow, spare - grow
+        if spare > 0 and survey_w:
+            survey_w += min(spare, survey_need - survey_w)
+        return {**widths, "title": title_w, "programme": programme_w, "survey": survey_w}
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -138,27 +212,23 @@ Below: how many candidate accounts and selection runs the database holds.
             call_ui(app, self._loaded)
 
     def _loaded(self) -> None:
-        self.query_one("#assessments", DataTable).loading = False
+        self.loaded(self.query_one("#assessments", DataTable))
+        # Repaint every line once the list is in: a browser resized while it loaded kept stale rows
+        # below the footer (the terminal's old lines, which a partial update never overwrote).
+        self.call_after_refresh(self.refresh, repaint=True, layout=True)
 
     def show_rows(self, rows: list[AssessmentRow], accounts: int, runs: int) -> None:
         table = self.query_one("#assessments", DataTable)
         current = self._want_cursor if self._want_cursor is not None else self.highlighted_id()
         self._want_cursor = None
         self.rows = rows
-        table.clear()
-        fixed = (
-            max([1, *(len(str(r.summary.id)) for r in rows)])
-            + 5
-            + 8
-            + 5
-            + max([7, *(len(level_text(r)) for r in rows)])
-            + 2 * len(COLUMNS)
-            + 6  # the body's padding and the scrollbar
-        )
-        free = max(24, self.app.size.width - fixed)  # title, programme and survey share it; numbers never cut
-        survey_w = min(max([6, *(len(r.summary.survey_id) for r in rows)]), max(6, free // 4))
-        title_w = (free - survey_w) * 11 // 20
-        programme_w = free - survey_w - title_w
+        widths = self._widths(rows)
+        if not table.size.width:  # not laid out yet: measured again once it is
+            self.call_after_refresh(self._relayout)
+        table.clear(columns=True)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key, width=widths.get(key))
+        title_w, programme_w, survey_w = widths["title"], widths["programme"], widths["survey"]
         for row in rows:
             summary = row.summary
             table.add_row(
@@ -174,6 +244,9 @@ Below: how many candidate accounts and selection runs the database holds.
             )
         if current is not None and any(r.summary.id == current for r in rows):
             table.move_cursor(row=table.get_row_index(str(current)))
+        shared = [self._shared(rows, key) if widths[key] == 0 else None for key in SHARED]
+        said = [f"{key}: {value}" for key, value in zip(SHARED, shared, strict=True) if value]
+        self.query_one("#home-title", Static).update(Text(" · ".join(["Healthcheck assessments", *said])))
         empty = self.query_one("#home-empty", Static)
         empty.update("" if rows else "No assessments yet: press n to create one (or run `kamtui demo`).")
         empty.display = not rows

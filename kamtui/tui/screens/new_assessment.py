@@ -18,6 +18,7 @@ from kamtui.core.errors import KamError
 from kamtui.tui.errors import reported
 
 DEFAULT_SURVEY = "kam-healthcheck"
+TALL_ENOUGH = 33  # rows for the bordered fields, the confidential choice and the buttons (90% of the screen)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class NewAssessmentModal(ModalScreen[NewAssessment | None]):
 
     def on_mount(self) -> None:
         self.query_one("#new-group-row").display = False
+        self._fit()
         self.query_one("#new-title", Input).focus()
         self.load_titles()
 
@@ -93,6 +95,16 @@ class NewAssessmentModal(ModalScreen[NewAssessment | None]):
         select.set_options(labels)
         if value is not Select.NULL:
             select.value = value
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Below 33 rows (80x24) the fields lose their borders, so Create and Cancel stay whole."""
+        small = self.size.height < TALL_ENOUGH
+        self.query_one("#new-dialog").set_class(small, "small")
+        for field in self.query("#new-dialog Input, #new-dialog Select, #new-dialog Checkbox"):
+            field.compact = small
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()

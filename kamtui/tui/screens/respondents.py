@@ -26,8 +26,9 @@ class RespondentScreen(KamScreen):
 Every answer belongs to a respondent: a name and a role (KAM, Leadership, Sales ops, Customer...).
 Roles give the perception gaps on the results screen.
 
-Pick yourself in the list (Enter) to carry on where you stopped, or type a new name and role and
-press Enter. The survey then opens at the first statement not answered yet.
+Pick yourself in the list (Enter) to carry on where you stopped, or press n, type a new name and
+press Enter (the role is optional: Tab to it first; a suggested role is taken as shown). The survey
+then opens at the first statement not answered yet.
 """
     PALETTE = (
         ("Continue as the highlighted respondent", "Open the survey for them (Enter)", "choose"),
@@ -44,6 +45,7 @@ press Enter. The survey then opens at the first statement not answered yet.
         self.assessment_id = assessment_id
         self.assessment: Assessment | None = None
         self.respondents: list[dict] = []
+        self.roles: list[str] = list(COMMON_ROLES)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,9 +55,9 @@ press Enter. The survey then opens at the first statement not answered yet.
             with Vertical(id="new-respondent", classes="panel"):
                 yield Static("New respondent", classes="panel-title")
                 with Horizontal(id="new-respondent-row"):
-                    yield Input(placeholder="Name", id="respondent-name")
+                    yield Input(placeholder="Name (Enter starts)", id="respondent-name")
                     yield Input(
-                        placeholder="Role: KAM, Leadership, Sales ops, Customer…",
+                        placeholder="Role (optional): KAM, Leadership, Sales ops, Customer…",
                         id="respondent-role",
                         suggester=SuggestFromList(COMMON_ROLES, case_sensitive=False),
                     )
@@ -86,7 +88,7 @@ press Enter. The survey then opens at the first statement not answered yet.
             call_ui(app, self._loaded)
 
     def _loaded(self) -> None:
-        self.query_one("#respondents", DataTable).loading = False
+        self.loaded(self.query_one("#respondents", DataTable))
         if self.assessment is None:  # could not be loaded: the error was shown
             self.app.pop_screen()
 
@@ -109,6 +111,7 @@ press Enter. The survey then opens at the first statement not answered yet.
                 key=str(person["id"]),
             )
         roles = list(dict.fromkeys([*COMMON_ROLES, *(p["role"] for p in respondents if p["role"])]))
+        self.roles = roles
         self.query_one("#respondent-role", Input).suggester = SuggestFromList(roles, case_sensitive=False)
         if respondents:
             table.focus()
@@ -134,11 +137,19 @@ press Enter. The survey then opens at the first statement not answered yet.
     def action_new_respondent(self) -> None:
         self.query_one("#respondent-name", Input).focus()
 
-    @on(Input.Submitted, "#respondent-name")
-    def _name_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.query_one("#respondent-role", Input).focus()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``n`` is neither shown nor taken while a text field has the focus (it types an n there)."""
+        return not (action == "new_respondent" and isinstance(self.focused, Input))
 
+    def role_value(self) -> str | None:
+        """The role as typed, completed to the suggestion shown for it ("Lead" -> "Leadership")."""
+        typed = self.query_one("#respondent-role", Input).value.strip()
+        if not typed:
+            return None
+        key = typed.casefold()
+        return next((role for role in self.roles if role.casefold().startswith(key)), typed)
+
+    @on(Input.Submitted, "#respondent-name")
     @on(Input.Submitted, "#respondent-role")
     @on(Button.Pressed, "#respondent-start")
     @guarded
@@ -148,7 +159,7 @@ press Enter. The survey then opens at the first statement not answered yet.
         if self.assessment is None:
             return
         name = self.query_one("#respondent-name", Input).value.strip()
-        role = self.query_one("#respondent-role", Input).value.strip() or None
+        role = self.role_value()
         if not name:
             self.notify("Type the respondent's name first.", severity="warning")
             self.query_one("#respondent-name", Input).focus()

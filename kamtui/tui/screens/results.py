@@ -26,14 +26,17 @@ from kamtui.service.healthcheck import PREVIOUS as DEFAULT_COMPARE  # the progra
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, describe, guarded
 from kamtui.tui.screens.base import KamScreen
+from kamtui.tui.screens.home import RowTable
 from kamtui.tui.themes import level_colour
 from kamtui.tui.widgets.score_bar import score_bar
 
 BAR_WIDTH = 10
 TOP_GAPS = 5
-NAME_MIN, NAME_MAX = 12, 32  # the element column; numbers are never cut, names are
+NAME_MIN, NAME_MAX = 12, 60  # the element column (up to its longest name); numbers are never cut, names are
 ROLE_MAX = 12  # a role column's header is clipped beyond this (its means are 4 characters)
 VISIBLE_ROWS = 15  # the table's rows below its header (app.tcss: max-height 16); more scroll
+PANEL_ROWS = 7  # the agreement and prescription panels: 5 lines inside their borders, or more
+SMALL_HEIGHT = 30  # below this many rows the head and the table lose their margins (80x24)
 
 
 class ResultsScreen(KamScreen):
@@ -94,7 +97,7 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         with Vertical(id="results-head"):
             yield Static("", id="results-overall")
             yield Static("", id="results-detail")
-        yield DataTable(id="element-table", cursor_type="row")
+        yield RowTable(id="element-table", cursor_type="row", fixed_columns=1)  # names stay when scrolling
         with Horizontal(id="results-bottom"):
             with VerticalScroll(id="gaps-panel", classes="panel"):
                 yield Static("Agreement and perception gaps", classes="panel-title")
@@ -121,6 +124,7 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
     def on_resize(self) -> None:
         """Lay the table out again for the new width (the numbers stay whole, the names are clipped), once
         the table has its new size."""
+        self.set_class(self.size.height < SMALL_HEIGHT, "small")
         self.call_after_refresh(self._relayout)
 
     def _relayout(self) -> None:
@@ -175,7 +179,7 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         call_ui(self.app, callback, *args)
 
     def _failed(self, error: Exception) -> None:
-        self.query_one("#element-table", DataTable).loading = False
+        self.loaded(self.query_one("#element-table", DataTable))
         _, message = describe(error)
         if message != self._last_error:  # a refresh every 2 s must not repeat the same error
             self._last_error = message
@@ -187,8 +191,7 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         self, report: Report, compare: int | None, compare_title: str | None, plan: PlanView | None = None
     ) -> None:
         self._last_error = None
-        self.query_one("#element-table", DataTable).loading = False
-        self.refresh_bindings()  # the table's own keys count again now it is uncovered: the footer must say so
+        self.loaded(self.query_one("#element-table", DataTable))
         plan = plan or PlanView()
         key = (report.to_json(), compare, compare_title, plan)
         if key == self._shown:
@@ -204,17 +207,15 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         self._show_prescription(report)
 
     def _show_overall(self, report: Report, variables: dict[str, str]) -> None:
-        overall = Text()
-        overall.append(
-            f"Assessment {report.meta.get('assessment')}: {report.meta.get('title')}   ", style="bold"
-        )
+        overall = Text(no_wrap=True, overflow="ellipsis")  # one line each: the header has the title too
         overall.append("Overall ", style="bold")
         overall.append(
             f" {fmt.score(report.overall)} ", style=f"bold reverse {level_colour(variables, report.level)}"
         )
         overall.append(f"  level {fmt.level_label(report.level)}", style="bold")
+        overall.append(f"   Assessment {report.meta.get('assessment')}: {report.meta.get('title')}", style="bold")
         self.query_one("#results-overall", Static).update(overall)
-        detail = Text()
+        detail = Text(no_wrap=True, overflow="ellipsis")
         detail.append(progress_words(report.respondents, report.progress, report.coverage))
         if report.meta.get("compare") is not None:
             detail.append(f" · trend {fmt.signed(report.overall_delta)} vs #{report.meta['compare']} ")
@@ -231,14 +232,15 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         cursor = table.cursor_row
         roles = sorted({role for e in report.elements for role in e.by_role})
         width = table.size.width or max(0, (self.size.width or self.app.size.width) - 2)
-        layout = table_layout(width, roles, len(report.elements))
+        longest = max((len(e.name) for e in report.elements), default=NAME_MIN)
+        layout = table_layout(width, roles, len(report.elements), longest)
         table.clear(columns=True)
         table.add_column("Element", key="element", width=layout.name)
         if layout.bar:
             table.add_column("", key="bar", width=layout.bar)
         table.add_column(Text("Score", justify="right"), key="score", width=5)
         table.add_column("Level", key="level", width=11)
-        table.add_column(Text("rwg", justify="right"), key="rwg", width=5)
+        table.add_column(Text("rwg"), key="rwg", width=5)  # left, as its values: "0.68!" over "0.80 "
         table.add_column(Text("Trend", justify="right"), key="trend", width=5)
         for role in roles:
             width = layout.roles[role]
@@ -246,20 +248,33 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         track = variables.get("bar-track")
         for element in report.elements:
             colour = level_colour(variables, element.level)
-            rwg = fmt.score(element.rwg) + ("!" if element.no_consensus else " ")
+            rwg = fmt.score(element.rwg) + ("!" if element.no_consensus else " ")  # left: no space stripped
             bar = [score_bar(element.score, layout.bar, colour, track)] if layout.bar else []
             table.add_row(
                 fmt.clip(element.name, layout.name),
                 *bar,
                 Text(fmt.score(element.score), justify="right"),
                 Text(element.level_name or fmt.DASH, style=colour),
-                Text(rwg, justify="right", style="bold" if element.no_consensus else ""),
+                Text(rwg, justify="left", style="bold" if element.no_consensus else ""),
                 Text(fmt.signed(element.delta), justify="right"),
                 *(Text(fmt.score(element.by_role.get(role)), justify="right") for role in roles),
                 key=element.id,
             )
         if 0 < cursor < table.row_count:
             table.move_cursor(row=cursor)
+        self._fit_table(len(report.elements))
+
+    def _fit_table(self, rows: int) -> None:
+        """The table as tall as its rows (VISIBLE_ROWS at most), leaving the two panels PANEL_ROWS rows:
+        the screen itself never scrolls (80x24 included, in either theme)."""
+        table = self.query_one("#element-table", DataTable)
+        sideways = 2 if table.virtual_size.width > table.size.width > 0 else 0  # a horizontal scrollbar
+        head = self.query_one("#results-head")
+        head_rows = head.outer_size.height or 3
+        height = self.size.height or self.app.size.height
+        room = height - 2 - head_rows - head.styles.margin.top * (head.outer_size.height == 0)
+        room -= table.styles.margin.top + PANEL_ROWS  # header and footer: 2
+        table.styles.max_height = max(5, min(min(VISIBLE_ROWS, rows) + 1 + sideways, room))
 
     def _show_gaps(self, report: Report) -> None:
         text = Text()
@@ -424,16 +439,18 @@ class TableLayout:
 FIXED_COLUMNS = 5 + 11 + 5 + 5  # Score, Level, rwg ("0.68!"), Trend ("+0.41"): never narrower
 
 
-def table_layout(width: int, roles: list[str], rows: int = 0) -> TableLayout:
+def table_layout(width: int, roles: list[str], rows: int = 0, longest: int = NAME_MAX) -> TableLayout:
     """Column widths that fit a table ``width`` cells wide: every number whole; the bar goes first, then
-    the element names are clipped (to NAME_MIN), then the role headers (to 5 characters)."""
+    the element names are clipped (to NAME_MIN), then the role headers (to 5 characters). Names get up
+    to ``longest`` characters (the longest element name) when the table is wide."""
+    name_max = max(NAME_MIN, min(NAME_MAX, longest))
     cells = 2  # DataTable pads each cell by one on either side
     avail = width - (2 if rows > VISIBLE_ROWS else 0)  # the table's own scrollbar when it scrolls
     role_widths = {role: max(4, min(len(role), ROLE_MAX)) for role in roles}
     fixed = FIXED_COLUMNS + cells * 5 + sum(w + cells for w in role_widths.values())  # and the name's cells
     name = avail - fixed - (BAR_WIDTH + cells)
     if name >= 18:
-        return TableLayout(min(NAME_MAX, name), BAR_WIDTH, role_widths)
+        return TableLayout(min(name_max, name), BAR_WIDTH, role_widths)
     name = avail - fixed
     for role in sorted(role_widths, key=lambda r: -role_widths[r]):
         if name >= NAME_MIN:
@@ -442,7 +459,7 @@ def table_layout(width: int, roles: list[str], rows: int = 0) -> TableLayout:
         taken = min(spare, NAME_MIN - name)
         role_widths[role] -= taken
         name += taken
-    return TableLayout(max(NAME_MIN, min(NAME_MAX, name)), 0, role_widths)
+    return TableLayout(max(NAME_MIN, min(name_max, name)), 0, role_widths)
 
 
 def progress_words(respondents: int, progress: float, rated: float) -> str:

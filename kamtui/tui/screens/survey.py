@@ -26,7 +26,7 @@ from kamtui.tui.errors import guarded
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.widgets.answer_progress import AnswerProgress
 from kamtui.tui.widgets.element_progress import ElementProgress
-from kamtui.tui.widgets.level_picker import LevelPicker
+from kamtui.tui.widgets.level_picker import LevelPicker, LevelRow
 
 LEVEL_NAME_WIDTH = 18  # the level chip (16) and the description's padding
 
@@ -50,7 +50,8 @@ Beside each level is what it means for this statement: the survey's scale (for e
 Press 1-5 to rate, n when the statement does not apply, u when you cannot judge it. The answer is saved
 at once and the next statement comes up. c adds a comment. Move with ← → (or k = previous, j = next),
 PgUp / PgDn jump to the previous / next element, g to the first statement not answered yet.
-↑ / ↓ move a cursor over the five levels (its description is shown in full) and Enter rates with it.
+↑ / ↓ move a cursor over the five levels and Enter rates with it. Every description is shown in full:
+when the window is small the level names start their descriptions, and the panel scrolls if need be.
 Left: each element's answered statements. Top: your progress over the whole survey.
 """
     PALETTE = (
@@ -108,7 +109,7 @@ Left: each element's answered statements. Top: your progress over the whole surv
         self.looking: int | None = None  # the level under the up/down cursor
         self._shown: dict[str, str | Text] = {}
         self._shown_index: int | None = None
-        self._fitted: tuple[str, int, int] | None = None
+        self._fitted: tuple[str, int, int, bool] | None = None
         self._complete_told = False
 
     # -- layout ---------------------------------------------------------------------------------------
@@ -156,7 +157,8 @@ Left: each element's answered statements. Top: your progress over the whole surv
             return
         element = self.survey.element(self.indicator.element_id)
         assert element is not None
-        key = (element.id, width, height)
+        narrow = self.has_class("narrow")  # the participant app on a phone: tall chips of its own
+        key = (element.id, width, height, narrow)
         if key == self._fitted:
             return
         self._fitted = key
@@ -171,6 +173,9 @@ Left: each element's answered statements. Top: your progress over the whole surv
         compact = need > height
         if compact != self.has_class("compact"):  # restyling the screen costs ~30 ms: only on a change
             self.set_class(compact, "compact")
+        # compact: each level's name starts its description, which wraps in full over the panel's width
+        # (what still does not fit scrolls; the level under the up/down cursor is kept in view)
+        self.query_one(LevelPicker).set_inline(compact and not narrow)
 
     # -- state ----------------------------------------------------------------------------------------
 
@@ -225,11 +230,9 @@ Left: each element's answered statements. Top: your progress over the whole surv
         self.query_one(LevelPicker).show(anchors, value if status == RATED else None, self.looking)
         answer = Text("Answer: ", style="bold")
         answer.append(fmt.answer_label(value, status), style="bold" if status else "italic")
-        answer.append("   ")
-        for key, label, this_status in (("n", "not applicable", NOT_APPLICABLE), ("u", "unknown", UNKNOWN)):
-            answer.append(f" {key} ", style="bold")
+        for key, label, this_status in (("n", "N/A", NOT_APPLICABLE), ("u", "unknown", UNKNOWN)):
+            answer.append(f"  {key} ", style="bold")
             answer.append(label, style="bold reverse" if status == this_status else "")
-            answer.append("  ")
         self._update("#statement-answer", answer)
         comment = row.comment if row is not None else None
         self._update(
@@ -280,9 +283,16 @@ Left: each element's answered statements. Top: your progress over the whole surv
             self.looking = current if current is not None else (1 if step > 0 else len(LEVELS))
             if current is None:
                 self._draw()
+                self._show_looked()
                 return
         self.looking = max(1, min(len(LEVELS), self.looking + step))
         self._draw()
+        self._show_looked()
+
+    def _show_looked(self) -> None:
+        rows = [row for row in self.query(LevelRow) if row.level == self.looking]
+        if rows:
+            self.query_one(StatementPanel).scroll_to_widget(rows[0], animate=False)
 
     def action_answer_looked(self) -> None:
         if self.looking is not None:

@@ -11,10 +11,17 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from kamtui.core.levels import LEVELS
+from kamtui.tui.themes import LEVEL_KEYS
+
+
+def chip_style(level: int) -> str:
+    """The level chip's style: the theme's ink on the level's colour (CSS variables, resolved on render)."""
+    return f"bold $level-ink on $level-{LEVEL_KEYS[level - 1]}"
 
 
 class LevelRow(Horizontal):
@@ -39,6 +46,12 @@ class LevelRow(Horizontal):
         &.-looking > .level-name {
             text-style: bold reverse;
         }
+        &.-inline > .level-name {
+            display: none;
+        }
+        &.-inline > .level-desc {
+            padding: 0;
+        }
     }
     """
 
@@ -54,6 +67,16 @@ class LevelRow(Horizontal):
     def on_click(self, event: events.Click) -> None:
         event.stop()
         self.post_message(LevelPicker.Picked(self.level))
+
+    def describe(self, description: str, inline: bool) -> None:
+        """Two columns (chip | description), or ``inline``: the chip starts the description, which wraps
+        under it over the whole width (compact layout: every word shown, fewer lines)."""
+        self.set_class(inline, "-inline")
+        desc = self.query_one(".level-desc", Static)
+        if inline:
+            desc.update(Content.assemble((f" {self.level} {self.level_title} ", chip_style(self.level)), " ", description))
+        else:
+            desc.update(Content(description))
 
 
 class LevelPicker(Vertical):
@@ -73,6 +96,21 @@ class LevelPicker(Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._descriptions: tuple[str, ...] = ()
+        self._inline = False
+
+    @property
+    def inline(self) -> bool:
+        return self._inline
+
+    def set_inline(self, inline: bool) -> None:
+        """Compact layout: each level's name starts its description, which wraps over the full width."""
+        if inline != self._inline:
+            self._inline = inline
+            self._describe()
+
+    def _describe(self) -> None:
+        for row, description in zip(self.query(LevelRow), self._descriptions, strict=False):
+            row.describe(description, self._inline)
 
     def compose(self) -> ComposeResult:
         for level in LEVELS:
@@ -83,8 +121,7 @@ class LevelPicker(Vertical):
         descriptions = tuple(descriptions)
         if descriptions != self._descriptions:  # the same for all statements of an element
             self._descriptions = descriptions
-            for row, description in zip(self.query(LevelRow), descriptions, strict=False):
-                row.query_one(".level-desc", Static).update(description)
+            self._describe()
         for row in self.query(LevelRow):
             if row.has_class("-selected") != (row.level == selected):
                 row.set_class(row.level == selected, "-selected")
