@@ -27,6 +27,7 @@ BENCHMARKS = {
     "import": "benchmarks.bench_import",
     "capacity": "benchmarks.bench_capacity",
     "screens": "benchmarks.bench_screens",
+    "accounts": "benchmarks.bench_accounts",
 }
 
 

@@ -9,34 +9,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from kamtui.core.accounts import AccountRecord
-from kamtui.core.criteria import CriteriaSet, Criterion
+from kamtui.core.criteria import CriteriaSet
 from kamtui.core.errors import InvalidValueError, KamError
 from kamtui.tui.errors import call_ui, guarded, reported
-from kamtui.tui.format import DASH, clip
+from kamtui.tui.screens.account_rows import ATTRIBUTE, PAGE, AccountRows, matrix_columns
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.screens.selection_dialogs import ValueModal
-
-FIXED = ("account", "owner", "effort", "coverage")
-MISSING = "missing"
-ATTRIBUTE = "attribute:"  # column key prefix of a kept attribute (criterion ids hold no colon)
-
-
-def coverage_of(record: AccountRecord, criteria: CriteriaSet, points: dict[str, float]) -> float:
-    total = sum(points.values())
-    present = sum(points[c.id] for c in criteria.criteria if c.id in record.values)
-    return present / total if total > 0 else 0.0
-
-
-def value_text(value: float | None, criterion: Criterion) -> Text:
-    if value is None:
-        return Text(MISSING, style="italic dim", justify="right")
-    label = criterion.label_for(value)
-    shown = f"{value:,.0f}" if abs(value) >= 10000 else f"{value:g}"
-    return Text(f"{shown} {clip(label, 6)}" if label else shown, justify="right")
+from kamtui.tui.widgets.matrix_table import MatrixTable
 
 
 def parse_name(text: str) -> str:
@@ -67,7 +49,8 @@ edit is saved at once. n adds an account, r renames (a refused name keeps the di
 (after a confirmation), i imports a CSV or XLSX file: how each column is read (with a mapping step when a
 column was guessed), a preview of what changes, or the list of its problems. Columns after the criteria
 are attributes kept from imported files (read-only here). The account name stays in view when you move
-right.
+right; PageUp/PageDown move a screen at a time, Home/End to the first/last account. Only the rows on
+screen are read and drawn, so 100,000 accounts open and scroll as fast as 100.
 """
     PALETTE = (
         ("Edit cell", "Edit the highlighted value (Enter or e)", "edit"),
@@ -92,22 +75,21 @@ right.
         super().__init__()
         self.criteria: CriteriaSet | None = None
         self.points: dict[str, float] = {}
-        self.records: dict[str, AccountRecord] = {}
+        self.rows: AccountRows | None = None
         self.attribute_names: list[str] = []
-        self.attributes: dict[str, dict[str, str]] = {}
         self._want: tuple[str | None, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="accounts-body"):
             yield Static("", id="accounts-title", classes="section-title")
-            yield DataTable(id="accounts", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
+            yield MatrixTable(id="accounts", fixed_columns=1, zebra_stripes=True)
             yield Static("", id="accounts-empty")
         yield Footer()
 
     def on_mount(self) -> None:
         self.set_header("Accounts")
-        self.query_one("#accounts", DataTable).focus()
+        self.query_one("#accounts", MatrixTable).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -116,16 +98,16 @@ right.
         self.app.pop_screen()
 
     def reload(self, account: str | None = None) -> None:
-        table = self.query_one("#accounts", DataTable)
+        table = self.query_one("#accounts", MatrixTable)
         if account is not None or self._want is None:  # a pending wish (a new name) wins over the cursor
             self._want = (account if account is not None else self.current_account(), table.cursor_column)
-        if not self.records:
+        if self.rows is None:
             table.loading = True
-        self.load()
+        self.load(self._want[0] if self._want else None)
 
     @work(thread=True, exclusive=True, group="accounts-load", exit_on_error=False)
-    def load(self) -> None:
-        from kamtui.service import accounts as service
+    def load(self, want: str | None = None) -> None:
+        from kamtui.service import matrix_view
         from kamtui.service.criteria import resolve_criteria
         from kamtui.service.weights import effective_points
 
@@ -134,119 +116,96 @@ right.
             with reported(app), app.thread_store() as store:
                 criteria = resolve_criteria(store, None)
                 points = effective_points(store, criteria)
-                records = service.records(store)
-                attributes = (service.attribute_names(store), service.attributes(store))
-                app.call_from_thread(self.show_accounts, criteria, points, records, attributes)
+                outline = matrix_view.outline(store)
+                row = matrix_view.position_of(store, want) if want is not None else None
+                pages = [matrix_view.page(store, criteria.ids, 0, PAGE, outline.attribute_names)]
+                if row is not None and row >= PAGE:
+                    start = row // PAGE * PAGE
+                    pages.append(matrix_view.page(store, criteria.ids, start, PAGE, outline.attribute_names))
+                app.call_from_thread(self.show_accounts, criteria, points, outline, pages, row)
         finally:
             call_ui(app, self._loaded)
 
+    @work(thread=True, exclusive=True, group="accounts-count", exit_on_error=False)
+    def count_values(self, criteria: CriteriaSet, outline) -> None:
+        """After the first rows are painted: the missing values and the widest numbers (a pass over the
+        scores, a fraction of a second at 100,000 accounts)."""
+        from kamtui.service.matrix_view import counted
+
+        app = self.kam
+        with reported(app), app.thread_store() as store:
+            app.call_from_thread(self.show_counts, counted(store, outline, criteria))
+
     def _loaded(self) -> None:
-        self.query_one("#accounts", DataTable).loading = False
+        self.loaded(self.query_one("#accounts", MatrixTable))
 
     def show_accounts(
-        self,
-        criteria: CriteriaSet,
-        points: dict[str, float],
-        records: list[AccountRecord],
-        attributes: tuple[list[str], dict[str, dict[str, str]]] = ([], {}),
+        self, criteria: CriteriaSet, points: dict[str, float], outline, pages, row=None
     ) -> None:
         self.criteria = criteria
         self.points = points
-        self.records = {r.name: r for r in records}
-        self.attribute_names, self.attributes = attributes
+        self.attribute_names = list(outline.attribute_names)
+        self.rows = AccountRows(lambda: self.kam.store, criteria, points, outline, pages)
         self.set_header("Accounts", criteria.title)
-        table = self.query_one("#accounts", DataTable)
-        table.clear(columns=True)
-        table.add_column("Account", key="account")
-        table.add_column("Owner", key="owner")
-        table.add_column("FTE", key="effort")
-        table.add_column("Cover", key="coverage")
-        for c in criteria.criteria:
-            unit = f" ({c.unit})" if c.unit else ""
-            table.add_column(clip(c.name, 14 - len(unit)) + unit, key=c.id)
-        for name in self.attribute_names:
-            table.add_column(clip(name, 14), key=ATTRIBUTE + name)
-        for record in records:
-            table.add_row(*self._cells(record), key=record.name)
-        missing = sum(1 for r in records for c in criteria.ids if c not in r.values)
-        title = Text()
-        title.append(f"{len(records)} candidate accounts", style="bold")
-        title.append(f" · {len(criteria)} criteria of '{criteria.id}'")
-        if missing:
-            title.append(f" · {missing} values missing", style="italic")
-        self.query_one("#accounts-title", Static).update(title)
+        table = self.query_one("#accounts", MatrixTable)
+        self.loaded(table)  # the rows are here: the counts that follow do not hold them back
+        table.show(matrix_columns(criteria, outline), self.rows)
+        self._show_title(outline)
+        self.call_after_refresh(self.count_values, criteria, outline)  # the first frame first
         empty = self.query_one("#accounts-empty", Static)
-        empty.update("" if records else "No accounts yet: n adds one, i imports a CSV or XLSX file.")
-        empty.display = not records
+        empty.update("" if outline.rows else "No accounts yet: n adds one, i imports a CSV or XLSX file.")
+        empty.display = not outline.rows
         if self._want is not None:
-            account, column = self._want
+            _, column = self._want
             self._want = None
-            if account in self.records:
-                table.move_cursor(row=table.get_row_index(account), column=column)
-            elif records:
-                table.move_cursor(column=column)
+            table.move_cursor(row=row if row is not None else None, column=column)
 
-    def _cells(self, record: AccountRecord) -> list:
+    def show_counts(self, outline) -> None:
+        """The missing values counted and the widest numbers known: the title, and wider columns if need be."""
+        if self.rows is None or self.criteria is None or outline.rows != self.rows.outline.rows:
+            return
+        self.rows.outline = outline
+        self._show_title(outline)
+        table = self.query_one("#accounts", MatrixTable)
+        columns = matrix_columns(self.criteria, outline)
+        if [c.width for c in columns] != [c.width for c in table.ordered_columns]:
+            table.show(columns, self.rows)
+
+    def _show_title(self, outline) -> None:
         assert self.criteria is not None
-        cover = coverage_of(record, self.criteria, self.points)
-        cells: list = [
-            clip(record.name, 28),
-            clip(record.owner or DASH, 16),
-            Text(DASH if record.effort is None else f"{record.effort:g}", justify="right"),
-            Text(f"{cover:.0%}", justify="right", style="bold" if cover < 0.5 else ""),
-        ]
-        cells += [value_text(record.values.get(c.id), c) for c in self.criteria.criteria]
-        held = self.attributes.get(record.name, {})
-        cells += [clip(held.get(name) or DASH, 20) for name in self.attribute_names]
-        return cells
+        title = Text()
+        title.append(f"{outline.rows:,} accounts", style="bold")
+        title.append(f" · {len(self.criteria)} criteria of '{self.criteria.id}'")
+        if outline.missing:
+            title.append(f" · {outline.missing:,} values missing", style="italic")
+        self.query_one("#accounts-title", Static).update(title)
 
     # -- the cell under the cursor -------------------------------------------------------------------
 
     def current_account(self) -> str | None:
-        table = self.query_one("#accounts", DataTable)
-        if table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
-        return row_key.value
+        return self.query_one("#accounts", MatrixTable).cursor_key
 
     def current_column(self) -> str | None:
-        table = self.query_one("#accounts", DataTable)
-        if not table.columns:
-            return None
-        _, column_key = (
-            table.coordinate_to_cell_key(Coordinate(0, table.cursor_column))
-            if table.row_count
-            else (
-                None,
-                list(table.columns)[table.cursor_column],
-            )
-        )
-        return column_key.value
+        return self.query_one("#accounts", MatrixTable).cursor_column_key
 
     def _need_account(self) -> AccountRecord | None:
-        name = self.current_account()
-        if name is None or name not in self.records:
-            self.notify("No account here yet: n adds one, i imports a file.", severity="warning")
-            return None
-        return self.records[name]
-
-    def _refresh_row(self, name: str) -> None:
-        """Re-read one account after an edit and redraw its row in place."""
         from kamtui.service.accounts import get
 
-        record = get(self.kam.store, name)
-        self.records[name] = record
-        table = self.query_one("#accounts", DataTable)
-        for key, cell in zip(self._column_keys(), self._cells(record), strict=True):
-            table.update_cell(name, key, cell)
+        name = self.current_account()
+        if name is None:
+            self.notify("No account here yet: n adds one, i imports a file.", severity="warning")
+            return None
+        return get(self.kam.store, name)
 
-    def _column_keys(self) -> list[str]:
-        assert self.criteria is not None
-        return [*FIXED, *self.criteria.ids, *(ATTRIBUTE + name for name in self.attribute_names)]
+    def _refresh_row(self, name: str) -> None:
+        """After an edit: the values are read again and the rows on screen drawn again."""
+        if self.rows is not None:
+            self.rows.forget()
+        self.query_one("#accounts", MatrixTable).invalidate()
 
     # -- actions -------------------------------------------------------------------------------------
 
-    @on(DataTable.CellSelected, "#accounts")
+    @on(MatrixTable.CellSelected, "#accounts")
     @guarded
     def _cell_selected(self) -> None:
         self.action_edit()
@@ -397,7 +356,7 @@ right.
                 screen.notify(f"Imported: {created} new accounts, {updated} updated.")
                 screen.reload()
 
-        self.app.push_screen(ImportModal(self.criteria, set(self.records)), lambda r: done(self, r))
+        self.app.push_screen(ImportModal(self.criteria), lambda r: done(self, r))
 
 
 class _Cancelled:

@@ -31,8 +31,9 @@ what the customer could be worth to us), with lines at the criteria set's thresh
 right: invest), Star (top left: build the position), Status (bottom right: maintain efficiently) and
 Streamline (bottom left: serve at low cost). Markers carry the account's rank; selected accounts are
 bold green ●, the highlighted one ◆ with its name. Up/down in the list moves the highlight (the same
-cursor as on the Ranking screen). Accounts without both group scores cannot be placed and are counted
-below the plot.
+cursor as on the Ranking screen). Labels never cover a marker, another label or a quadrant name: where
+points crowd, a label with no free place is left out (the list names every account). Accounts without
+both group scores cannot be placed and are counted below the plot.
 """
     PALETTE = (("Back", "Back to the previous screen (Esc)", "back"),)
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,6 +45,7 @@ below the plot.
     def __init__(self) -> None:
         super().__init__()
         self.view: View | None = None
+        self._legend_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,6 +58,7 @@ below the plot.
 
     def on_mount(self) -> None:
         self.set_header("Portfolio")
+        self.query_one("#portfolio-legend", Static).styles.height = "auto"  # as many lines as it needs
         self.query_one(RankingTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -94,21 +97,47 @@ below the plot.
         session.highlighted = table.highlighted
         self._legend()
 
-    def _legend(self) -> None:
+    def legend_items(self) -> list[Text]:
+        """The legend, item by item (each kept whole on one line)."""
         if self.view is None:
-            return
+            return []
         v = self.app.theme_variables
         plot = self.query_one(PortfolioPlot)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("● ", style=f"bold {v.get('level-green', 'green')}")
-        text.append(f"selected ({sum(1 for r in self.view.rows if r.selected)})  ")
-        text.append("· ")
-        text.append("other  ")
-        text.append("◆", style="reverse")
-        text.append(" highlighted  · labels are ranks")
+        selected = Text("● ", style=f"bold {v.get('level-green', 'green')}")
+        selected.append(f"selected ({sum(1 for r in self.view.rows if r.selected)})", style="")
+        highlighted = Text("◆", style="reverse")
+        highlighted.append(" highlighted")
+        # nothing here depends on the plot's size (which the legend's height sets): no feedback loop
+        items = [selected, Text("· other"), highlighted, Text("labels are ranks")]
         if plot.unplaced:
-            text.append(f"  · {plot.unplaced} without both group scores not shown", style="italic")
-        self.query_one("#portfolio-legend", Static).update(text)
+            items.append(Text(f"{plot.unplaced} without both group scores not shown", style="italic"))
+        return items
+
+    def _legend(self) -> None:
+        """The legend packed into as many lines as the side panel's width needs (never cut)."""
+        legend = self.query_one("#portfolio-legend", Static)
+        # from the terminal's width, not the legend's own: a width read back from the layout would move
+        # with a scrollbar that the legend's height itself brings or takes away (a feedback loop)
+        listed = self.query_one(RankingTable).outer_size.width or 34
+        width = max(20, self.app.size.width - listed - 1)
+        text = Text()
+        used = 0
+        for item in self.legend_items():
+            size = item.cell_len
+            if used and used + 2 + size > width:
+                text.append("\n")
+                used = 0
+            elif used:
+                text.append("  ")
+                used += 2
+            text.append_text(item)
+            used += size
+        if text != self._legend_text:  # an unchanged legend is not laid out again
+            self._legend_text = text
+            legend.update(text)
+
+    def on_resize(self) -> None:
+        self._legend()
 
     @on(RankingTable.Highlighted, "#portfolio-list")
     def _highlighted(self, event: RankingTable.Highlighted) -> None:

@@ -109,7 +109,7 @@ class RankingTable(ScrollView, can_focus=True):
     }
     RankingTable > .ranking-table--header {
         text-style: bold;
-        color: $primary;
+        color: $text-primary;
         background: $panel;
     }
     RankingTable > .ranking-table--cursor {
