@@ -98,7 +98,7 @@ def test_answers_survive_sigkill_and_the_survey_resumes(tmux, tmp_path):
     tmux.keys("Enter")
     tmux.wait_for("pick yourself, or add a new respondent")  # loaded: the name field has the focus
     tmux.type("Dana")
-    tmux.keys("Enter")
+    tmux.keys("Tab")  # Enter would start at once (the role is optional): Tab to the role
     tmux.type("KAM")
     tmux.keys("Enter")
     tmux.wait_for("PCM-01")

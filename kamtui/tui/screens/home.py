@@ -124,6 +124,7 @@ Below: how many candidate accounts and selection runs the database holds.
         super().__init__()
         self.rows: list[AssessmentRow] = []
         self._want_cursor: int | None = None
+        self._filled_for: tuple[object, bool] | None = None  # see _relayout
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -147,11 +148,21 @@ Below: how many candidate accounts and selection runs the database holds.
             self.call_after_refresh(self._relayout)
 
     def _relayout(self) -> None:
+        """Fill the table again for a new terminal size, once per size: filling it can add or remove its
+        scrollbar or wrap the title line, which resizes the table again; measuring the table on every such
+        resize never settled (a resize loop that hung the screen)."""
         table = self.query_one("#assessments", DataTable)
+        if self._filled_for == self._fill_key(table):
+            return
         shown = {key.value: column.content_width for key, column in table.columns.items()}
         if self.rows and self._widths(self.rows) != shown:
             summary = self.query_one(AccountSummary)
             self.show_rows(self.rows, summary.accounts, summary.runs)
+
+    def _fill_key(self, table: DataTable) -> tuple[object, bool]:
+        """What a fill of the table was measured for: the terminal's size, and whether the table was laid
+        out (its first fill, before layout, is measured on the terminal's size and done again once)."""
+        return (self.app.size, bool(table.size.width))
 
     @staticmethod
     def _shared(rows: list[AssessmentRow], key: str) -> str | None:
@@ -223,6 +234,7 @@ Below: how many candidate accounts and selection runs the database holds.
         self._want_cursor = None
         self.rows = rows
         widths = self._widths(rows)
+        self._filled_for = self._fill_key(table)
         if not table.size.width:  # not laid out yet: measured again once it is
             self.call_after_refresh(self._relayout)
         table.clear(columns=True)
