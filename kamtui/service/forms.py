@@ -50,10 +50,10 @@ def write_forms(
     from kamtui.excel.forms_workbook import write_forms as write_workbooks
     from kamtui.service.files import read_table
     from kamtui.store import forms as store
-    from kamtui.store.healthchecks import get_assessment, list_respondents
+    from kamtui.store.healthchecks import get_assessment, is_anonymous, list_respondents
 
     assessment = get_assessment(db, assessment_id)
-    anonymous = bool(getattr(assessment, "anonymous", False))
+    anonymous = is_anonymous(db.conn, assessment_id)
     if (people_file is None) == (blank is None):
         raise InvalidValueError("give either a list of people or a number of blank forms, not both or neither")
     if blank is not None:

@@ -26,3 +26,8 @@ async def type_text(pilot, text: str) -> None:
 def count_answers(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT count(*) FROM answers WHERE status IS NOT NULL").fetchone()[0]
+
+
+def screen_text(app) -> str:
+    """What the top screen shows, as plain text (dialogs included)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

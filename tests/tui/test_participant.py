@@ -31,16 +31,11 @@ from kamtui.tui.screens.help import HelpModal
 from kamtui.tui.widgets.level_picker import LevelRow
 
 from .conftest import SIZE
-from .pilot_helpers import settle, type_text
+from .pilot_helpers import screen_text, settle, type_text
 
 ASSESSMENT = 2
 OTHERS = sorted({name for name, _ in CURRENT_PEOPLE + EARLIER_PEOPLE})
 PHONE = (40, 44)  # a 390 x 844 browser at 16 px
-
-
-def screen_text(app) -> str:
-    """What the top screen shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def db_state(db) -> tuple:

@@ -15,13 +15,9 @@ from kamtui.tui.screens.join import DARK, JoinScreen, QRCode
 from kamtui.tui.screens.results import ResultsScreen
 
 from .conftest import SIZE
-from .pilot_helpers import settle
+from .pilot_helpers import screen_text, settle
 
 JOIN = "http://192.168.20.31:8000/join/" + "Qx7_kP2-rT9vW3yZ5aB8cD1eF4gH6jK0mN2pR5sT8uV"
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def modules_on_screen(qr: QRCode) -> list[list[bool]]:

@@ -14,7 +14,7 @@ from kamtui.tui.screens.respondents import RespondentScreen
 from kamtui.tui.screens.survey import SurveyScreen
 from kamtui.tui.widgets.level_picker import LevelRow
 
-from .pilot_helpers import settle, type_text
+from .pilot_helpers import screen_text, settle, type_text
 
 SMALL = (80, 24)
 LARGE = (120, 36)
@@ -26,10 +26,6 @@ def region_text(app, widget) -> str:
     region = widget.region.intersection(app.screen.region)
     strips = app.screen._compositor.render_strips()
     return "\n".join(strips[y].text[region.x : region.right] for y in range(region.y, region.bottom))
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def respondent_rows(db) -> list[tuple[str, str | None]]:

@@ -16,6 +16,7 @@ from kamtui.service.healthcheck import AssessmentRow
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
+from kamtui.tui.screens.home_forms import FormsActions
 from kamtui.tui.widgets.account_summary import AccountSummary
 
 
@@ -77,7 +78,7 @@ COLUMNS = (
 )
 
 
-class HomeScreen(KamScreen):
+class HomeScreen(FormsActions, KamScreen):
     HELP_TITLE = "Assessments"
     HELP_TEXT = """
 The healthcheck assessments stored in this database. An assessment is one survey of a KAM programme,
@@ -89,6 +90,9 @@ level, the answers that count toward scores (Results says the same: "progress" a
 mean of the element scores and its maturity level.
 
 c compares assessments side by side (several business units or regions that took the same survey).
+
+f writes one answer form (an Excel workbook) per person for the highlighted assessment, for people who
+answer offline; i collects the returned forms from a folder, showing what will be written before it is.
 
 Open an assessment to answer it (you pick or add the respondent first), or look at its results.
 Below: how many candidate accounts and selection runs the database holds.
@@ -102,6 +106,8 @@ Below: how many candidate accounts and selection runs the database holds.
             "results",
         ),
         ("Delete assessment", "Delete the highlighted assessment with its answers (d)", "delete"),
+        ("Write answer forms", "One Excel form per person for the highlighted assessment (f)", "write_forms"),
+        ("Collect answer forms", "Read returned forms, with a preview before writing (i)", "collect_forms"),
         (
             "Compare assessments",
             "Assessments side by side: elements x assessments, levels, differences (c)",
@@ -114,6 +120,8 @@ Below: how many candidate accounts and selection runs the database holds.
         Binding("r", "results", "Results"),
         Binding("d", "delete", "Delete"),
         Binding("c", "compare", "Compare", id="kam.home.compare"),
+        Binding("f", "write_forms", "Forms", show=False, id="kam.home.forms"),
+        Binding("i", "collect_forms", "Collect forms", show=False, id="kam.home.collect"),
         Binding("a", "app.accounts", "Accounts", show=False, id="kam.home.accounts"),
         Binding("w", "app.weights", "Weights", show=False, id="kam.home.weights"),
         Binding("k", "app.ranking", "Ranking", show=False, id="kam.home.ranking"),
