@@ -43,6 +43,8 @@ SCENARIOS = (
     Scenario("new-assessment", ("n",), "NewAssessmentModal"),
     Scenario("delete-confirm", ("down", "d"), "ConfirmModal"),
     Scenario("choose-assessments", ("c",), "ChooseAssessmentsModal"),
+    Scenario("write-forms", ("down", "f"), "WriteFormsModal"),
+    Scenario("collect-forms", ("down", "i"), "CollectFormsModal"),
     Scenario("respondents", ("down", "enter"), "RespondentScreen"),
     Scenario("survey", SURVEY, "SurveyScreen"),
     Scenario("survey-help", (*SURVEY, "f1"), "HelpModal"),

@@ -60,7 +60,7 @@ class WriteFormsModal(ModalScreen[FormsRequest | None]):
                 yield Input(placeholder="How many blank forms, e.g. 25", id="forms-source")
             else:
                 yield Static(
-                    "One form per person of a CSV or XLSX file with name, role and email.",
+                    "One form per person in a CSV/XLSX file (name, role, email).",
                     classes="dialog-text",
                 )
                 yield Input(placeholder="People file, e.g. ~/workshop/people.csv", id="forms-source")
@@ -70,7 +70,7 @@ class WriteFormsModal(ModalScreen[FormsRequest | None]):
                 yield Button("Write forms", variant="primary", id="forms-write")
                 yield Button("Cancel", id="forms-cancel")
             yield Static(
-                "Enter goes to the next field and writes on the last · Esc cancels", classes="dialog-hint"
+                "Enter: the next field, then write · Esc cancels", classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
