@@ -88,9 +88,12 @@ then opens at the first statement not answered yet.
             call_ui(app, self._loaded)
 
     def _loaded(self) -> None:
-        self.loaded(self.query_one("#respondents", DataTable))
+        table = self.query_one("#respondents", DataTable)
+        self.loaded(table)
         if self.assessment is None:  # could not be loaded: the error was shown
             self.app.pop_screen()
+        elif self.respondents:  # now: a covered (loading) table refuses the focus, and Enter went nowhere
+            table.focus()
 
     def show(self, assessment: Assessment, respondents: list[dict]) -> None:
         self.assessment = assessment
