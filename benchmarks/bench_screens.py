@@ -3,7 +3,10 @@
 For each size a database of synthetic accounts (``benchmarks.data``, kam-default, 12 criteria) is built, and
 a child process (so that its resident memory is the app's alone) runs the app headless with Pilot:
 
-* open Ranking: from ``w`` on Home to the screen drawn with its live ranking (the accounts loaded);
+* open Ranking: from ``w`` on Home to the screen drawn with its live ranking (the accounts loaded), in a
+  first child right after the database was built (the first open after an import: it reads every scores
+  row and leaves the derived copy, README "Database": matrix_cache) and again in the child that measures
+  the rest (every later open);
 * RSS on Ranking: the child's resident set size once the first robustness is shown (``/proc/self/status``
   VmRSS, and its peak VmHWM, which includes loading the accounts);
 * weight key -> ranking frame: ``+``/``-`` on a criterion that moves the order, to the table holding the
@@ -126,19 +129,25 @@ async def _measure(db: Path, rounds: int) -> dict:
 
         def opened() -> bool:
             screen = app.screen
-            if not (isinstance(screen, SelectionScreen) and screen.live is not None and screen.view is not None):
+            if not (
+                isinstance(screen, SelectionScreen) and screen.live is not None and screen.view is not None
+            ):
                 return False
             return screen.query_one(RankingTable).view is not None
 
         out["open"] = await _hit(pilot, "w") + await _until(opened, step=0.005)
         app.screen._on_timer_update()
         screen = app.screen
+        if not rounds:
+            await app.workers.wait_for_complete()
+            return out
         table = screen.query_one(RankingTable)
         await _until(lambda: screen.full is not None)  # the robustness shown: the screen at rest
         await app.workers.wait_for_complete()
         await pilot.pause()
         out["rss_mb"], out["hwm_mb"] = _rss_mb()
-        await pilot.press("down", "down", "down")  # strategic fit: an attractiveness criterion moves the order
+        # strategic fit: an attractiveness criterion moves the order
+        await pilot.press("down", "down", "down")
         await app.workers.wait_for_complete()
         weights = screen.query_one("WeightsPanel")
 
@@ -238,6 +247,17 @@ def child(db: Path, rounds: int) -> None:
     print(json.dumps(asyncio.run(_measure(db, rounds))))
 
 
+def _child(db: Path, rounds: int) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_screens", "--child", str(db), str(rounds)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def _spread(values: list[float]) -> str:
     return f"{fmt_time(min(values))}-{fmt_time(max(values))}"
 
@@ -254,14 +274,9 @@ def run(config: Config, sizes: tuple[int, ...] | None = None) -> Section:
             db = Path(folder) / f"accounts-{n}.db"
             build_db(db, n)
             rounds = 3 if config.quick else (5 if n >= 100_000 else config.repeats)
-            result = subprocess.run(
-                [sys.executable, "-m", "benchmarks.bench_screens", "--child", str(db), str(rounds)],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=Path(__file__).resolve().parent.parent,
-            )
-            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            first = _child(db, 0)  # the first open after the import: no derived copy of the matrix yet
+            figures = _child(db, rounds)  # every later open (README "Database": matrix_cache)
+            figures["open_first"] = first["open"]
             section.figures[str(n)] = figures
             _rows(table, n, figures)
     table.notes.append(
@@ -293,8 +308,14 @@ def _rows(table, n: int, f: dict) -> None:
     )
     burst = statistics.median(f["burst"])
     table.add(
-        f"{n:,}", "10 keys at once -> final ranking", fmt_time(burst), _spread(f["burst"]),
-        f"no-op key {fmt_time(noop)}", fmt_ratio(ratio(burst, noop)), "", "",
+        f"{n:,}",
+        "10 keys at once -> final ranking",
+        fmt_time(burst),
+        _spread(f["burst"]),
+        f"no-op key {fmt_time(noop)}",
+        fmt_ratio(ratio(burst, noop)),
+        "",
+        "",
     )
     stages = (
         ("share", "-> P(top K) frame", "floor_share"),
@@ -318,12 +339,24 @@ def _rows(table, n: int, f: dict) -> None:
         )
     target = limit("open")
     table.add(
-        f"{n:,}", "open Ranking", fmt_time(f["open"]), "", "", "",
-        f"<= {fmt_time(target)}" if target else "", met(f["open"], target) if target else "",
+        f"{n:,}",
+        "open Ranking",
+        fmt_time(f["open"]),
+        "",
+        f"first open after the import {fmt_time(f['open_first'])}",
+        fmt_ratio(ratio(f["open"], f["open_first"])),
+        f"<= {fmt_time(target)}" if target else "",
+        met(f["open"], target) if target else "",
     )
     table.add(
-        f"{n:,}", "RSS on Ranking (peak)", f"{f['rss_mb']:.0f} MB", f"peak {f['hwm_mb']:.0f} MB", "", "",
-        f"<= {RSS_MB} MB" if n >= 100_000 else "", ("yes" if f["rss_mb"] <= RSS_MB else "NO") if n >= 100_000 else "",
+        f"{n:,}",
+        "RSS on Ranking (peak)",
+        f"{f['rss_mb']:.0f} MB",
+        f"peak {f['hwm_mb']:.0f} MB",
+        "",
+        "",
+        f"<= {RSS_MB} MB" if n >= 100_000 else "",
+        ("yes" if f["rss_mb"] <= RSS_MB else "NO") if n >= 100_000 else "",
     )
 
 

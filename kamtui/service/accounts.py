@@ -318,6 +318,8 @@ def remove(db: Database, name: str) -> None:
     store.remove_account(db, name)
 
 
-def matrix(db: Database, criteria: CriteriaSet):
-    """The accounts as the engine's value matrix over the set's criteria (NaN = missing)."""
-    return store.load_matrix(db, criteria.ids)
+def matrix(db: Database, criteria: CriteriaSet, *, remember: bool = False):
+    """The accounts as the engine's value matrix over the set's criteria (NaN = missing). ``remember``
+    keeps a derived copy of a big matrix so the next read is fast (the screen that ranks live asks for it;
+    a command leaves the file as it found it)."""
+    return store.load_matrix(db, criteria.ids, remember=remember)

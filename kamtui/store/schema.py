@@ -153,6 +153,18 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE runs ADD COLUMN saved_by TEXT",
         "ALTER TABLE run_results ADD COLUMN attributes_json TEXT",
     ),
+    # A derived copy of the value matrix so a big ranking opens fast (kamtui/store/matrix_cache.py):
+    # deleted by every kamtui write to accounts or scores; safe to delete at any time.
+    3: (
+        """CREATE TABLE matrix_cache (
+            criteria TEXT PRIMARY KEY,
+            account_ids BLOB NOT NULL,
+            matrix BLOB NOT NULL,
+            score_rows INTEGER NOT NULL,
+            last_score_rowid INTEGER NOT NULL,
+            built_at TEXT NOT NULL
+        )""",
+    ),
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -203,7 +203,7 @@ def load_selection(db) -> tuple[CriteriaSet, Matrix, dict[str, float]]:
     from kamtui.service.weights import effective_points
 
     criteria = resolve_criteria(db, None)
-    return criteria, matrix(db, criteria), effective_points(db, criteria)
+    return criteria, matrix(db, criteria, remember=True), effective_points(db, criteria)
 
 
 def score_text(value: float | None, digits: int = 1) -> str:
