@@ -192,7 +192,9 @@ def select(
     return Selection(chosen, binding, total, float(efforts[chosen].sum()), notes)
 
 
-def pin_masks(names: Sequence[str], include: Iterable[str] = (), exclude: Iterable[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+def pin_masks(
+    names: Sequence[str], include: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> tuple[np.ndarray, np.ndarray]:
     """(pinned, excluded) masks of the accounts named (the name rule of ``select``; unknown names raise)."""
     names = list(names)
     return _named(names, include, "include"), _named(names, exclude, "exclude")
@@ -402,7 +404,10 @@ def _named(names: list[str], wanted: Iterable[str], what: str) -> np.ndarray:
 def _check_effort(effort: np.ndarray | Sequence[float] | None, n: int) -> np.ndarray | None:
     if effort is None:
         return None
-    values = np.array([np.nan if e is None else e for e in effort], dtype=np.float64)
+    if isinstance(effort, np.ndarray) and effort.dtype.kind == "f":
+        values = effort.astype(np.float64, copy=False)  # the live ranking's column: no per-account work
+    else:
+        values = np.array([np.nan if e is None else e for e in effort], dtype=np.float64)
     if values.shape != (n,):
         raise InvalidValueError(f"{values.size} efforts for {n} accounts")
     bad = np.isinf(values) | (values < 0)

@@ -371,25 +371,36 @@ class Scorer:
         attractiveness = np.ascontiguousarray(groups[:, 0])
         strength = np.ascontiguousarray(groups[:, 1])
         # the ranked score itself, so that equal scores shown tie exactly
-        rank = _rank_min(overall if criteria.rank_by == "overall" else attractiveness)
+        rank, by_rank = _rank_and_order(overall if criteria.rank_by == "overall" else attractiveness)
         thresholds = criteria.thresholds
         weighted = group_points[:, 1:].sum(axis=0) > 0  # the groups that carry weight
         missing = (np.isnan(groups) & weighted).any(axis=1) & ~np.isnan(overall)
         return Scores(
             normalised=self.normalised,
             weights=p / p.sum(),
-            coverage=den[:, 0] / p.sum(),
+            coverage=coverage(self._present, p),
             overall=overall,
             attractiveness=attractiveness,
             strength=strength,
             rank=rank,
             quadrant=quadrants(attractiveness, strength, thresholds),
-            order=ranking_order(rank, self.names),
+            order=ranking_order(rank, self.names, by_rank),
             names=self.names,
             thresholds=thresholds,
             rank_by=criteria.rank_by,
             missing_group=missing,
         )
+
+
+def coverage(present: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Per account (rows of ``present``, 1 where a criterion has a value): the share of the points whose
+    criterion has a value; 0 for every account when no criterion carries points. Below 50 % an account is
+    flagged and never selected automatically (README, "Account selection")."""
+    points = np.asarray(points, dtype=np.float64)
+    total = float(points.sum())
+    if total <= 0 or present.shape[0] == 0:
+        return np.zeros(present.shape[0])
+    return np.asarray(present, dtype=np.float64) @ points / total
 
 
 def score(
@@ -407,17 +418,23 @@ def quadrants(attractiveness: np.ndarray, strength: np.ndarray, thresholds: Thre
     known = ~(np.isnan(attractiveness) | np.isnan(strength))
     high_a = attractiveness >= thresholds.attractiveness - THRESHOLD_SLACK
     high_s = strength >= thresholds.strength - THRESHOLD_SLACK
-    out = np.full(attractiveness.shape[0], None, dtype=object)
-    out[known & high_a & high_s] = "Strategic"
-    out[known & high_a & ~high_s] = "Star"
-    out[known & ~high_a & high_s] = "Status"
-    out[known & ~high_a & ~high_s] = "Streamline"
-    return out.tolist()
+    code = known * (1 + 2 * high_a + high_s)  # 0 unknown, then the four quadrants
+    return _QUADRANTS[code].tolist()
 
 
-def ranking_order(rank: np.ndarray, names: tuple[str, ...] | list[str] | None = None) -> np.ndarray:
-    """Account indices by (rank, name casefold, name); by index among equal names or without names."""
-    order = np.argsort(rank, kind="stable")
+_QUADRANTS = np.array([None, "Streamline", "Status", "Star", "Strategic"], dtype=object)
+
+
+def ranking_order(
+    rank: np.ndarray, names: tuple[str, ...] | list[str] | None = None, by_rank: np.ndarray | None = None
+) -> np.ndarray:
+    """Account indices by (rank, name casefold, name); by index among equal names or without names.
+    ``by_rank``: the indices already in rank order with every tie group contiguous (from the sort that
+    ranked them): with names, only the tie groups are sorted then."""
+    if by_rank is not None and names is not None:
+        order = by_rank.astype(np.intp, copy=True)
+    else:
+        order = np.argsort(rank, kind="stable")
     if names is None or order.size < 2:
         return order
     ranked = rank[order]
@@ -428,7 +445,7 @@ def ranking_order(rank: np.ndarray, names: tuple[str, ...] | list[str] | None = 
     members = order[positions]
     exact = np.array([names[i] for i in members], dtype=str)
     folded = np.array([names[i].casefold() for i in members], dtype=str)
-    order[positions] = members[np.lexsort((exact, folded, rank[members]))]
+    order[positions] = members[np.lexsort((members, exact, folded, rank[members]))]
     return order
 
 
@@ -442,10 +459,16 @@ def _rank_min(overall: np.ndarray) -> np.ndarray:
     rank n_valid - q, or n_valid - (last position of its tie group) when it ties; ties are found
     among the few positions whose gap to the next score is <= 1e-10.
     """
+    return _rank_and_order(overall)[0]
+
+
+def _rank_and_order(overall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_rank_min` and the rows best first as its sort leaves them (valid scores descending, then
+    the NaN ones): by rank, every tie group contiguous, so :func:`ranking_order` needs no second sort."""
     n = overall.shape[0]
     rank = np.empty(n, dtype=np.int64)
     if n == 0:
-        return rank
+        return rank, np.empty(0, dtype=np.intp)
     order = np.argsort(overall)
     s = overall[order]
     n_valid = n
@@ -469,7 +492,8 @@ def _rank_min(overall: np.ndarray) -> np.ndarray:
             rank[order[n_valid:]] = n_valid + 1
     else:
         rank[:] = 1
-    return rank
+    best_first = np.concatenate((order[:n_valid][::-1], order[n_valid:]))
+    return rank, best_first
 
 
 def _as_values(values: np.ndarray, criteria: CriteriaSet) -> np.ndarray:

@@ -46,9 +46,9 @@ def position_of(db: Database, name: str) -> int | None:
 
 
 def coverage(values: np.ndarray, criterion_ids: Sequence[str], points: Mapping[str, float]) -> np.ndarray:
-    """Per row of ``values``: the share of the total points whose criterion has a value (0 when none)."""
+    """Per row of ``values``: the share of the points whose criterion has a value (the rule of
+    :func:`kamtui.core.selection.coverage`, over the points in force)."""
+    from kamtui.core.selection import coverage as share_present
+
     weights = np.array([float(points.get(c, 0.0)) for c in criterion_ids], dtype=float)
-    total = float(sum(points.values()))
-    if total <= 0 or values.shape[0] == 0:
-        return np.zeros(values.shape[0])
-    return (~np.isnan(values)).astype(float) @ weights / total
+    return share_present(~np.isnan(values), weights)
