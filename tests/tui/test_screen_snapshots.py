@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from textual.widgets import Input
 
 from kamtui.tui.app import make_app
 from kamtui.tui.participant import make_participant_app
@@ -81,6 +82,9 @@ def run_keys(scenario: Scenario):
             await settle(pilot)
         landed = type(pilot.app.screen).__name__
         assert landed == scenario.lands_on, f"{scenario.keys} led to {landed}, not {scenario.lands_on}"
+        for field in pilot.app.screen.query(Input):  # a blinking cursor is caught on or off by chance
+            field.cursor_blink = False  # (shown steadily)
+        await settle(pilot)
 
     return run
 

@@ -59,9 +59,17 @@ answers and the comments; h shows every respondent's element scores.
 The screen refreshes itself every 2 seconds, so answers given elsewhere appear while it is shown.
 """
     PALETTE = (
-        ("Open the element", "Statements, spread, agreement, comments of the highlighted element (Enter)", "element"),
+        (
+            "Open the element",
+            "Statements, spread, agreement, comments of the highlighted element (Enter)",
+            "element",
+        ),
         ("Heatmap", "Every respondent's element scores, coloured by level (h)", "heatmap"),
-        ("Turn into an action", "An action on the highlighted element, from its prescription (a)", "add_action"),
+        (
+            "Turn into an action",
+            "An action on the highlighted element, from its prescription (a)",
+            "add_action",
+        ),
         ("Action plan", "The actions of this assessment: status, owner, due date (p)", "plan"),
         ("Compare with another assessment", "Choose the earlier assessment for the trend (c)", "compare"),
         ("Refresh results now", "Re-score the assessment (r)", "refresh"),
@@ -213,7 +221,9 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
             f" {fmt.score(report.overall)} ", style=f"bold reverse {level_colour(variables, report.level)}"
         )
         overall.append(f"  level {fmt.level_label(report.level)}", style="bold")
-        overall.append(f"   Assessment {report.meta.get('assessment')}: {report.meta.get('title')}", style="bold")
+        overall.append(
+            f"   Assessment {report.meta.get('assessment')}: {report.meta.get('title')}", style="bold"
+        )
         self.query_one("#results-overall", Static).update(overall)
         detail = Text(no_wrap=True, overflow="ellipsis")
         detail.append(progress_words(report.respondents, report.progress, report.coverage))
@@ -263,6 +273,13 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
         if 0 < cursor < table.row_count:
             table.move_cursor(row=cursor)
         self._fit_table(len(report.elements))
+        if not table.size.width:  # laid out for a guessed width: again once the table has its own
+            self.call_after_refresh(self._fit_width, width)
+
+    def _fit_width(self, guessed: int) -> None:
+        table = self.query_one("#element-table", DataTable)
+        if self.report is not None and table.size.width and table.size.width != guessed:
+            self._show_table(self.report, self.app.theme_variables)
 
     def _fit_table(self, rows: int) -> None:
         """The table as tall as its rows (VISIBLE_ROWS at most), leaving the two panels PANEL_ROWS rows:
@@ -323,7 +340,9 @@ The screen refreshes itself every 2 seconds, so answers given elsewhere appear w
                 text.append(f" [action #{action.id}: {action.status}]", style="bold")
             text.append("\n")
         if self.plan.earlier:
-            text.append(f"\nActions of #{report.meta.get('compare')}, beside the trend since:\n", style="bold")
+            text.append(
+                f"\nActions of #{report.meta.get('compare')}, beside the trend since:\n", style="bold"
+            )
             for row in self.plan.earlier:
                 text.append(f"{fmt.signed(row.delta)} ", style="bold")
                 text.append(f"{row.name}: {row.action.text} ")
