@@ -348,6 +348,8 @@ class Scorer:
         self._v0 = np.where(present, self.normalised, 0.0)
         self._present = present.astype(np.float64)
         self._ranker: Ranker | None = None  # made when the one-pass fold cannot take the values
+        # a missing value makes the one-pass fold give up under any points: go to the Ranker at once
+        self._unfolded = bool(np.isnan(x).any())
         lay = criteria.layout
         self._groups = np.stack([np.ones(len(criteria.criteria)), lay.attractiveness, lay.strength], axis=1)
 
@@ -358,7 +360,11 @@ class Scorer:
         criteria = self.criteria
         p = criteria.layout.points if points is None else _as_points(points, criteria)
         n = len(self)
-        overall = _overall_once(self._x, criteria, p) if n else np.empty(0)  # as rank_only computes it
+        overall = None  # as rank_only computes it
+        if not n:
+            overall = np.empty(0)
+        elif not self._unfolded:
+            overall = _overall_once(self._x, criteria, p)
         if overall is None:
             if self._ranker is None:
                 self._ranker = Ranker(self._x, criteria, copy=False)

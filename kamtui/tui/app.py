@@ -307,6 +307,9 @@ def make_app(
     ``db_label``: what the header shows for the database (default: its path);
     ``results``/``compare``: open straight on the results of an assessment, compared with another.
     """
+    from kamtui.tui.blas import one_blas_thread
+
+    one_blas_thread()
     store = open_database(Path(db_path))
     try:
         return KamApp(
