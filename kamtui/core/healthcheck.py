@@ -38,12 +38,9 @@ from kamtui.core.agreement import (
     rwg,
     rwg_j,
 )
-from kamtui.core.levels import level_name, level_of
+from kamtui.core.levels import NOT_APPLICABLE, RATED, UNKNOWN, level_name, level_of
 from kamtui.core.survey import Element, Survey
 
-RATED = "rated"
-NOT_APPLICABLE = "na"
-UNKNOWN = "unknown"
 NO_CONSENSUS = 0.7
 DEFAULT_TARGET = 4
 SPREAD_KEYS = ("1", "2", "3", "4", "5", NOT_APPLICABLE, UNKNOWN)  # the counts of a statement's spread

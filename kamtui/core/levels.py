@@ -24,6 +24,11 @@ LEVELS: tuple[Level, ...] = (
 
 LEVEL_NAMES: dict[int, str] = {level.number: level.name for level in LEVELS}
 
+# An answer's status: rated on a level, not applicable, or the respondent cannot say (README, "Healthcheck").
+RATED = "rated"
+NOT_APPLICABLE = "na"
+UNKNOWN = "unknown"
+
 
 def level_of(score: float | Fraction | None) -> int | None:
     """Level of a score s in [1, 5]: floor(s); 5 only at exactly 5.0. None for no score.

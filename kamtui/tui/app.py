@@ -94,8 +94,22 @@ class KamApp(App[None]):
         self._start_compare = compare
         self._persist_theme = False
         chosen = THEME_ALIASES.get(theme or "", theme) or user_setting(store, THEME_META_KEY) or DEFAULT_THEME
+        before = self.theme
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
         self.set_class(self.theme == PROJECTOR_THEME, PROJECTOR_CLASS)
+        if self.theme != before:
+            # Nothing is parsed yet: the first parse takes this theme's variables, so the refresh the
+            # change queued would only parse the whole stylesheet again (~50 ms of every start).
+            self.stylesheet.set_variables(self.get_css_variables())
+            self._theme_parsed = True
+
+    _theme_parsed = False  # the stylesheet has the start's theme already (see __init__)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        if self._theme_parsed:
+            self._theme_parsed = False  # the start's own refresh: the stylesheet already has the theme
+            return
+        super().refresh_css(animate=animate)
 
     # -- screens -------------------------------------------------------------------------------------
 

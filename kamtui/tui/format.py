@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from kamtui.core.healthcheck import NOT_APPLICABLE, RATED, UNKNOWN
-from kamtui.core.levels import level_name, level_of
+from kamtui.core.levels import NOT_APPLICABLE, RATED, UNKNOWN, level_name, level_of
 
 DASH = "—"
 

@@ -155,3 +155,26 @@ def test_a_foreign_file_is_refused_before_the_app_starts(tmp_path):
     with pytest.raises(DatabaseError):
         make_app(path)
     assert path.read_text() == "not a database"
+
+
+@pytest.mark.parametrize("theme", [DEFAULT_THEME, PROJECTOR_THEME])
+async def test_the_start_parses_the_stylesheet_once_with_its_theme_and_a_switch_restyles(
+    fresh_db, monkeypatch, theme
+):
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets import Footer
+
+    reparsed = []
+    real = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparsed.append(1), real(self))[1])
+    app = make_app(fresh_db, theme=theme)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reparsed == []  # the theme was in the variables of the first parse
+        footer = app.screen.query_one(Footer)
+        first = footer.styles.background
+        assert app.stylesheet._variables == app.get_css_variables()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert len(reparsed) == 1 and footer.styles.background != first  # the switch still restyles
+        assert app.stylesheet._variables == app.get_css_variables()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -12,12 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from kamtui.service.healthcheck import AssessmentRow
 from kamtui.tui import format as fmt
 from kamtui.tui.errors import call_ui, guarded, reported
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.screens.home_forms import FormsActions
 from kamtui.tui.widgets.account_summary import AccountSummary
+
+if TYPE_CHECKING:  # the service loads in the rows' worker, not before the first frame (startup)
+    from kamtui.service.healthcheck import AssessmentRow
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from kamtui.tui.errors import call_ui, reported
-from kamtui.tui.screens.forms_dialogs import (
-    CollectFormsModal,
-    CollectPreviewModal,
-    FormsRequest,
-    WriteFormsModal,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs load with the first of them, not with Home (startup)
     from kamtui.core.forms import CollectResult
     from kamtui.service.forms import WrittenForms
+    from kamtui.tui.screens.forms_dialogs import FormsRequest
 
 
 class FormsActions:
@@ -26,6 +21,7 @@ class FormsActions:
 
     def action_write_forms(self) -> None:
         from kamtui.service.participants import options
+        from kamtui.tui.screens.forms_dialogs import WriteFormsModal
 
         found = self._need_highlighted()  # type: ignore[attr-defined]
         if found is None:
@@ -60,6 +56,8 @@ class FormsActions:
         self.notify(f"{count} form{'s' * (count != 1)} written to {written.folder}")  # type: ignore[attr-defined]
 
     def action_collect_forms(self) -> None:
+        from kamtui.tui.screens.forms_dialogs import CollectFormsModal
+
         found = self._need_highlighted()  # type: ignore[attr-defined]
         if found is None:
             return
@@ -84,6 +82,8 @@ class FormsActions:
             )
 
     def _previewed(self, assessment_id: int, path: str, result: CollectResult) -> None:
+        from kamtui.tui.screens.forms_dialogs import CollectPreviewModal
+
         def confirmed(write: bool | None) -> None:
             if write:
                 self.collect_forms(assessment_id, path, False)
