@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -38,6 +40,7 @@ from kamtui.core.table import Cell, Table, cell_text, raise_if_problems
 
 ANSWER_COLUMNS = ("respondent", "role", "indicator", "value", "comment")
 ANSWER_REQUIRED = ("respondent", "indicator", "value")
+FAST_PATH = True  # whole columns checked at once where nothing needs a look; the tests turn it off to compare
 
 
 def header_problem(source: str, position: int, name: str) -> Problem | None:
@@ -287,8 +290,11 @@ def _account_rows(
     message, so a file with problems lists exactly what a cell-by-cell check would, in row order (each
     column keeps its first 50 problems, which hold the first 50 of the file, and counts the rest)."""
     source = table.source
-    numbers = [number for number, _ in table.rows]
-    columns = list(zip(*(cells for _, cells in table.rows), strict=True)) if table.rows else []
+    numbers = list(map(_NUMBER, table.rows))
+    if table.columns is not None and table.rows:
+        columns: list = list(table.columns)
+    else:
+        columns = list(zip(*map(_CELLS, table.rows), strict=True)) if table.rows else []
     found: list[tuple[int, int, int, Problem]] = []  # (row index, phase, position, problem)
     per_column: dict[tuple[int, int], int] = {}
     overflow = 0
@@ -319,7 +325,7 @@ def _account_rows(
         [name if name.isascii() else normalise(name) for name in _texts(columns[name_at])] if columns else []
     )
     seen: dict[str, tuple[int, str]] = {}
-    for index, name in enumerate(names):
+    for index, name in enumerate(() if FAST_PATH and _fine_names(names) else names):
         if not name:
             flag(index, 0, name_at, "empty: every row needs the account's name")
         elif not (name.isascii() and name.isprintable()) and (
@@ -340,7 +346,11 @@ def _account_rows(
             continue
         column = columns[position] if columns else ()
         if field_name != "effort":
-            texts = [text if text.isascii() else normalise(text) for text in _texts(column)]
+            texts = _texts(column)
+            if FAST_PATH and _printable_ascii("".join(texts)):  # no invisible character, NFC already
+                field_values[field_name] = [text or None for text in texts] if "" in texts else texts
+                continue
+            texts = [text if text.isascii() else normalise(text) for text in texts]
             what = f"the {field_name}"
             for index, text in enumerate(texts):
                 if (
@@ -351,7 +361,10 @@ def _account_rows(
                     flag(index, 1, position, reason)
             field_values[field_name] = [text or None for text in texts]
             continue
-        values, suspects = _numbers(column, decimal_comma, lambda v: (v < 0) | (np.abs(v) > MAX_MAGNITUDE))
+        if FAST_PATH and (values := _few_texts(column, _effort_reader(decimal_comma))) is not None:
+            field_values["effort"] = values
+            continue
+        values, suspects = _numbers(column, decimal_comma, _out_of_effort)
         for index in suspects:
             value, message = _effort_cell(column[index], decimal_comma)
             values[index] = value
@@ -362,6 +375,10 @@ def _account_rows(
     criterion_values: dict[str, list[float | None]] = {}
     for position, criterion in criteria_at.items():
         column = columns[position] if columns else ()
+        read = _criterion_reader(criterion, decimal_comma)
+        if FAST_PATH and (values := _few_texts(column, read)) is not None:
+            criterion_values[criterion.id] = values
+            continue
         values, suspects = _numbers(column, decimal_comma, _out_of_range(criterion))
         for index in suspects:
             value, message = _criterion_cell(column[index], criterion, decimal_comma)
@@ -395,16 +412,65 @@ def _account_rows(
     raise_if_problems(source, [problem for *_, problem in found], table.note, total=len(found) + overflow)
     field_names = list(field_values)
     criterion_ids = list(criterion_values)
-    field_rows = zip(*field_values.values(), strict=True) if field_values else iter(lambda: (), None)
-    value_rows = zip(*criterion_values.values(), strict=True) if criterion_values else iter(lambda: (), None)
-    return [
-        AccountUpdate(
-            name=name,
-            fields=dict(zip(field_names, f, strict=True)),
-            values=dict(zip(criterion_ids, v, strict=True)),
+    field_rows = zip(*field_values.values(), strict=True) if field_values else repeat(())
+    value_rows = zip(*criterion_values.values(), strict=True) if criterion_values else repeat(())
+    # one AccountUpdate per row, built by map (no Python frame per row): dict(zip(keys, row)) each
+    return list(
+        map(
+            AccountUpdate,
+            names,
+            map(dict, map(zip, repeat(field_names), field_rows)),
+            map(dict, map(zip, repeat(criterion_ids), value_rows)),
         )
-        for name, f, v in zip(names, field_rows, value_rows, strict=False)
-    ]
+    )
+
+
+_NUMBER = itemgetter(0)
+_CELLS = itemgetter(1)
+
+
+def _fine_names(names: list[str]) -> bool:
+    """True when no account name needs a look: none blank, none with an invisible character, no two with
+    the same :func:`~kamtui.core.names.name_key` (checked for the whole column at once)."""
+    if "" in names or not _printable_ascii("".join(names)):
+        return False
+    return len(set(map(name_key, names))) == len(names)
+
+
+_SAMPLE = 2_000  # cells a column is sampled on before its distinct texts are gathered
+
+
+def _few_texts(column: tuple[Cell, ...], read) -> list[float | None] | None:
+    """The values of a text column that repeats a few texts (ratings, efforts), each distinct text read
+    once by ``read`` (the per-cell rule: ``(value, message)``); None when the column holds many
+    different texts or a cell that is not text, or when ``read`` finds a problem in one of them (the
+    general path then finds and words it, in row order)."""
+    if len(set(column[:_SAMPLE])) * 4 > min(len(column), _SAMPLE):
+        return None
+    distinct = set(column)
+    if len(distinct) * 4 > len(column):
+        return None
+    values: dict[Cell, float | None] = {}
+    for text in distinct:
+        if text.__class__ is not str:  # a worksheet number (0.0 and -0.0 would be one key)
+            return None
+        value, message = read(text)
+        if message:
+            return None
+        values[text] = value
+    return list(map(values.__getitem__, column))
+
+
+def _criterion_reader(criterion: Criterion, decimal_comma: bool):
+    return lambda raw: _criterion_cell(raw, criterion, decimal_comma)
+
+
+def _effort_reader(decimal_comma: bool):
+    return lambda raw: _effort_cell(raw, decimal_comma)
+
+
+def _out_of_effort(values: np.ndarray) -> np.ndarray:
+    return (values < 0) | (np.abs(values) > MAX_MAGNITUDE)
 
 
 def _reads_in_other_mode(raw: Cell, decimal_comma: bool) -> bool:
@@ -446,7 +512,10 @@ def _mode_message(raw: Cell, row: int, header: str, decimal_comma: bool) -> str:
 
 
 def _texts(column: tuple[Cell, ...]) -> list[str]:
-    return [cell.strip() if cell.__class__ is str else cell_text(cell) for cell in column]
+    try:
+        return list(map(str.strip, column))  # type: ignore[arg-type]
+    except TypeError:  # a worksheet column with numbers in it
+        return [cell.strip() if cell.__class__ is str else cell_text(cell) for cell in column]
 
 
 # Text numpy reads as a number but kamtui does not: 1_0 (Python's underscores) and 4.200 (ambiguous),

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import NoReturn
 
@@ -35,6 +37,8 @@ DELIMITERS = ",;\t"
 Cell = str | float  # text, or a number read from a worksheet cell
 EXPECTED = "a .csv or .xlsx file"
 SNIFF_CHARS = 64 * 1024  # the delimiter is sniffed from at most this much of the file's start
+BATCH_ROWS = 512  # records the fast reader takes from the csv module at a time (then checks them together)
+FAST_PATH = True  # read plain files with the batch reader; the tests turn it off to compare with the row loop
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[Cell]]]  # (row number as a spreadsheet shows it, cells)
     note: str | None = None  # which sheet of a workbook was read, where kamtui had to choose
+    # the same cells column by column, where the reader had them at hand (a CSV whose every row has as
+    # many cells as the header): an import reads whole columns; never changed once the table is made
+    columns: tuple[list[Cell], ...] | None = field(default=None, repr=False, compare=False)
 
 
 def unsupported_suffix(path: Path) -> str | None:
@@ -82,10 +89,16 @@ def read_csv(path: Path, source: str) -> Table:
             if handle.read(4).startswith(b"PK\x03\x04"):
                 refuse(source, "looks like an Excel workbook: name it .xlsx")
             handle.seek(0)
-            text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+            watched = _NulWatch(handle)
+            text = io.TextIOWrapper(watched, encoding="utf-8-sig", newline="")
             delimiter = sniff_delimiter(text.read(SNIFF_CHARS))
             text.seek(0)
-            header, rows = _records(text, delimiter, source)
+            fast = _records_fast(text, delimiter, watched) if FAST_PATH and not watched.nul else None
+            if fast is None:  # anything the batch reader does not take: the row loop, from the start
+                text.seek(0)
+                (header, rows), columns = _records(text, delimiter, source), None
+            else:
+                header, rows, columns = fast
         except UnicodeDecodeError:
             handle.seek(0)
             refuse(
@@ -97,7 +110,7 @@ def read_csv(path: Path, source: str) -> Table:
             refuse(source, f"cannot be read ({exc.strerror or exc})")
     if header is None:
         refuse(source, "is empty: expected a header row and data rows")
-    return _table(source, header, rows, blanks_left=False)
+    return _table(source, header, rows, blanks_left=False, columns=columns)
 
 
 def _records(lines, delimiter: str, source: str) -> tuple[list[str] | None, list[tuple[int, list[Cell]]]]:
@@ -135,6 +148,120 @@ def _records(lines, delimiter: str, source: str) -> tuple[list[str] | None, list
             refuse(source, over_limit(found, f"{MAX_CELL_CHARS:,} characters in a cell"), f"{number + 1}")
         refuse(source, f"not valid CSV ({exc})", f"{number + 1}")
     return (header if anything else None), rows
+
+
+class _NulWatch(io.BufferedIOBase):
+    """A binary file that notes whether a NUL byte went through it (in UTF-8 only U+0000 has one), so
+    that the fast reader need not look for NUL in every record."""
+
+    def __init__(self, handle) -> None:
+        super().__init__()
+        self._handle = handle
+        self.nul = False
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._noted(self._handle.read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._noted(self._handle.read1(size))
+
+    def _noted(self, data: bytes) -> bytes:
+        if b"\x00" in data:
+            self.nul = True
+        return data
+
+
+_CELLS_OF = itemgetter(1)
+_FIRST = itemgetter(0)
+
+
+def _records_fast(lines, delimiter: str, watched: _NulWatch):
+    """What :func:`_records` returns for a file it reads without a problem, plus the cells column by
+    column (None unless every row has as many cells as the header); None as soon as anything needs the
+    row loop (a NUL byte, a limit reached, text that is no valid CSV or UTF-8, a blank header), which
+    then reads the file again and words the problem.
+
+    The records are taken from the csv module in batches, each checked against the limits before the
+    next is read (so the limits hold while streaming) and turned into columns while its cells are still
+    in the processor's cache; see :func:`_gather`."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[Cell]]] = []
+    try:
+        header = next(reader, None)
+        if header is None or len(header) > MAX_COLUMNS or not "".join(header).strip():
+            return None
+        width = len(header)
+        columns: tuple[list[Cell], ...] | None = tuple([] for _ in header)
+        shared: list[dict[str, str] | None] = [{} for _ in header]
+        number = 1  # the records read so far (the header is record 1)
+        cells = 0
+        while batch := list(islice(reader, BATCH_ROWS)):
+            first = number + 1
+            number += len(batch)
+            longest = max(map(len, batch))
+            if watched.nul or number > MAX_ROWS or longest > MAX_COLUMNS:
+                return None
+            numbers: range | list[int] = range(first, number + 1)
+            if [] in batch or not all(map(str.strip, map(_FIRST, batch))):  # maybe a blank record
+                numbers = [n for n, row in zip(numbers, batch, strict=True) if "".join(row).strip()]
+                batch = [batch[n - first] for n in numbers]
+            if longest <= width:
+                cells += width * len(batch)
+            else:
+                cells += sum(max(len(row), width) for row in batch)
+            if cells > MAX_CELLS:
+                return None
+            if columns is not None and batch:
+                gathered = _gather(columns, shared, batch, width)
+                if gathered is None:
+                    columns = None
+                else:
+                    batch = gathered
+            rows.extend(zip(numbers, batch, strict=True))
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return None
+    if watched.nul:
+        return None
+    return header, rows, columns
+
+
+SHARED_TEXTS = 1_024  # distinct texts a column may hold and still have each held once (see _gather)
+
+
+def _gather(
+    columns: tuple[list[Cell], ...], shared: list[dict[str, str] | None], batch: list[list[str]], width: int
+) -> list[list[str]] | None:
+    """Append a batch of rows to the columns; None (nothing appended) unless each row has ``width`` cells.
+
+    In a column that repeats a few texts (ratings, owners) each text is kept once, every cell of it the
+    same string, in the column and in the rows (rebuilt when so): whoever reads the column then meets a
+    handful of strings instead of one per cell, and the copies the csv module made go at once. ``shared``
+    holds each column's texts until it has more than :data:`SHARED_TEXTS` of them."""
+    if set(map(len, batch)) != {width}:
+        return None
+    parts = list(zip(*batch, strict=True))
+    rebuilt = False
+    for index, texts in enumerate(shared):
+        if texts is not None:
+            parts[index] = tuple(map(texts.setdefault, parts[index], parts[index]))
+            rebuilt = True
+            if len(texts) > SHARED_TEXTS:
+                shared[index] = None
+        columns[index].extend(parts[index])
+    return list(map(list, zip(*parts, strict=True))) if rebuilt else batch
 
 
 def _first_line_not_utf8(handle) -> int:
@@ -203,9 +330,11 @@ def _table(
     note: str | None = None,
     *,
     blanks_left: bool = True,
+    columns: tuple[list[Cell], ...] | None = None,
 ) -> Table:
     """The table of a header and numbered rows: blank rows dropped (``blanks_left``: the reader may have
-    left some), short rows padded, rows with more cells than the header refused."""
+    left some), short rows padded, rows with more cells than the header refused. ``columns``: the rows'
+    cells column by column, kept when the rows stay as they are."""
     header = [h.strip() for h in header]
     while header and not header[-1]:
         header.pop()
@@ -214,6 +343,10 @@ def _table(
             source, [Problem(source, "1", "the first row must be a header naming the columns")]
         )
     width = len(header)
+    if not blanks_left and all(count == width for count in set(map(len, map(_CELLS_OF, rows)))):
+        if columns is not None and len(columns) != width:
+            columns = None
+        return Table(source, header, rows, note, columns)  # nothing to drop, pad or refuse
     kept = []
     problems = ProblemList()
     for number, cells in rows:
