@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from kamtui.core.errors import KamError
 from kamtui.core.live_view import LiveView
 from kamtui.tui.errors import call_ui, guarded, reported
+from kamtui.tui.memory import give_back_memory
 from kamtui.tui.screens.base import KamScreen
 from kamtui.tui.selection_session import LiveRanking, load_selection
 from kamtui.tui.widgets.ranking_table import RankingTable
@@ -201,6 +202,7 @@ ranks, the pick and the totals stay those of all accounts.
             from kamtui.service.accounts import attributes
 
             self.attributes = attributes(store)
+            give_back_memory()  # the rows the matrix was read from are freed
             app.call_from_thread(self._loaded, live, points, sources)
 
     def _loaded(self, live: LiveRanking, points: dict[str, float], sources: dict[str, str]) -> None:
@@ -364,6 +366,7 @@ ranks, the pick and the totals stay those of all accounts.
                         return
                     figures = {"p_top_k": robust.p_top_k, "rank_p5": robust.rank_p5, "rank_p95": robust.rank_p95}
                     self.call_later(self._stage, key, "full", figures)
+                    give_back_memory()  # the draws' arrays are freed: hand their heap back
                 else:
                     self.call_later(self._stage, key, "full", {})
         except Cancelled:
