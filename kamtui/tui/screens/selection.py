@@ -202,8 +202,8 @@ ranks, the pick and the totals stay those of all accounts.
             from kamtui.service.accounts import attributes
 
             self.attributes = attributes(store)
-            give_back_memory()  # the rows the matrix was read from are freed
             app.call_from_thread(self._loaded, live, points, sources)
+        give_back_memory()  # the rows the matrix was read from are freed (after the ranking is shown)
 
     def _loaded(self, live: LiveRanking, points: dict[str, float], sources: dict[str, str]) -> None:
         self.live = live
