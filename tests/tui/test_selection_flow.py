@@ -312,3 +312,41 @@ async def test_pins_limits_and_the_shared_cursor_with_the_portfolio(demo_db):
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_after_an_import_the_matrix_is_prepared_for_ranking(demo_db, tmp_path, monkeypatch):
+    """The Accounts screen reads the matrix once after an import and keeps the derived copy, so Ranking
+    then opens without reading the scores rows (the threshold lowered: the demo is small)."""
+    from kamtui.store import accounts as store_accounts
+    from kamtui.store import matrix_cache
+
+    monkeypatch.setattr(matrix_cache, "MIN_VALUES", 1)
+    good = tmp_path / "accounts.csv"
+    good.write_text(GOOD_CSV, encoding="utf-8")
+    app = make_app(demo_db, db_label=demo_db.name)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_accounts(pilot)
+        with sqlite3.connect(demo_db) as conn:
+            assert conn.execute("SELECT count(*) FROM matrix_cache").fetchone()[0] == 0
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, str(good))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        with sqlite3.connect(demo_db) as conn:
+            assert conn.execute("SELECT count(*) FROM matrix_cache").fetchone()[0] == 1
+
+        def refuse(*args):
+            raise AssertionError("Ranking read the scores rows although the copy holds them")
+
+        monkeypatch.setattr(store_accounts, "_pivot_scores", refuse)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SelectionScreen) and screen.live is not None
+        assert "Zephyr Optics" in screen.live.names and len(screen.live) == 32

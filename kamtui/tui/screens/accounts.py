@@ -355,8 +355,24 @@ screen are read and drawn, so 100,000 accounts open and scroll as fast as 100.
                 created, updated = result
                 screen.notify(f"Imported: {created} new accounts, {updated} updated.")
                 screen.reload()
+                screen.prepare_ranking()
 
         self.app.push_screen(ImportModal(self.criteria), lambda r: done(self, r))
+
+    @work(thread=True, exclusive=True, group="accounts-prepare", exit_on_error=False, description="prepare")
+    def prepare_ranking(self) -> None:
+        """After an import, read the value matrix once in the background so that Ranking opens from the
+        derived copy (README, "Database": matrix_cache; nothing is kept for a small matrix)."""
+        from kamtui.service.accounts import matrix
+        from kamtui.tui.memory import give_back_memory
+
+        app = self.kam
+        criteria = self.criteria
+        if criteria is None:
+            return
+        with reported(app), app.thread_store() as store:
+            matrix(store, criteria, remember=True)
+        give_back_memory()
 
 
 class _Cancelled:
