@@ -328,7 +328,7 @@ class Scorer:
 
     What does not depend on the weights is done once: validation, normalisation, the presence mask and a
     :class:`Ranker` (for values the one-pass fold cannot take). Each :meth:`scores` then costs the overall
-    as :func:`rank_only` computes it plus one product for the group scores and coverage. ``score()`` is ``Scorer(...).scores(points)``: one implementation of the rules.
+    as :func:`rank_only` computes it plus the products for the group scores and the coverage. ``score()`` is ``Scorer(...).scores(points)``: one implementation of the rules.
     """
 
     def __init__(
@@ -351,7 +351,7 @@ class Scorer:
         # a missing value makes the one-pass fold give up under any points: go to the Ranker at once
         self._unfolded = bool(np.isnan(x).any())
         lay = criteria.layout
-        self._groups = np.stack([np.ones(len(criteria.criteria)), lay.attractiveness, lay.strength], axis=1)
+        self._groups = np.stack([lay.attractiveness, lay.strength], axis=1)  # coverage takes all criteria
 
     def __len__(self) -> int:
         return self._v0.shape[0]
@@ -373,13 +373,13 @@ class Scorer:
         num = self._v0 @ group_points
         den = self._present @ group_points
         with np.errstate(invalid="ignore", divide="ignore"):
-            groups = np.where(den[:, 1:] > 0, 10.0 * num[:, 1:] / den[:, 1:], np.nan)
+            groups = np.where(den > 0, 10.0 * num / den, np.nan)
         attractiveness = np.ascontiguousarray(groups[:, 0])
         strength = np.ascontiguousarray(groups[:, 1])
         # the ranked score itself, so that equal scores shown tie exactly
         rank, by_rank = _rank_and_order(overall if criteria.rank_by == "overall" else attractiveness)
         thresholds = criteria.thresholds
-        weighted = group_points[:, 1:].sum(axis=0) > 0  # the groups that carry weight
+        weighted = group_points.sum(axis=0) > 0  # the groups that carry weight
         missing = (np.isnan(groups) & weighted).any(axis=1) & ~np.isnan(overall)
         return Scores(
             normalised=self.normalised,
